@@ -1,0 +1,52 @@
+/*  pmo_client: a DEALER connection to pmod with deadlines.  Used by pmoctl,
+ *  pmo-agent and pmo-notify (for replay).  It never blocks past the timeout:
+ *  a service that is down is an error the caller can report, not a hang.
+ *
+ *  Endpoints: PMO_ENDPOINT / PMO_EVENTS, else the loopback defaults below.
+ */
+#ifndef PMO_CLIENT_H
+#define PMO_CLIENT_H
+
+#include "pmo/pmo_wire.h"
+
+#define PMO_DEFAULT_ENDPOINT "tcp://127.0.0.1:7750"
+#define PMO_DEFAULT_EVENTS "tcp://127.0.0.1:7751"
+#define PMO_DEFAULT_TIMEOUT_MS 5000
+
+/*  The request endpoint: flag value when not NULL, else $PMO_ENDPOINT, else
+ *  the default.  Same for events with $PMO_EVENTS. */
+const char *pmo_endpoint_requests (const char *flag_value);
+const char *pmo_endpoint_events (const char *flag_value);
+
+/*  The process-wide zmq context, created on first use.  pmo_zmq_term()
+ *  destroys it at exit (sockets must be closed first). */
+void *pmo_zmq_ctx (void);
+void pmo_zmq_term (void);
+
+typedef struct pmo_client pmo_client_t;
+
+/*  Connects a DEALER to endpoint (connecting never waits for the peer).
+ *  Returns PMO_OK or an errno; *client_p is NULL on failure. */
+int pmo_client_open (const char *endpoint, pmo_client_t **client_p);
+void pmo_client_close (pmo_client_t **client_p);
+
+/*  Sends req and waits up to timeout_ms for the reply with the same corr.
+ *  Sets req->corr.  On PMO_OK, *reply_p is owned by the caller (free with
+ *  pmo_wire_free); replies to other (older) requests are discarded.
+ *  Returns PMO_OK, PMO_ETIMEOUT, PMO_EPROTO (undecodable reply) or errno. */
+int pmo_client_call (pmo_client_t *self, Pmo__Request *req, int timeout_ms, Pmo__Reply **reply_p);
+
+/*  Pipelining, for senders with a window: send without waiting (sets
+ *  req->corr to a fresh value) and receive whatever reply comes next. */
+int pmo_client_send (pmo_client_t *self, Pmo__Request *req);
+int pmo_client_recv (pmo_client_t *self, int timeout_ms, Pmo__Reply **reply_p);
+/*  The DEALER socket, for zmq_poll. */
+void *pmo_client_socket (pmo_client_t *self);
+/*  Drops and recreates the socket (after a long silence a fresh connection
+ *  avoids replies queued for the old one). */
+int pmo_client_reconnect (pmo_client_t *self);
+
+/*  Maps a reply status to a PMO_E* rc (STATUS_OK -> PMO_OK). */
+int pmo_client_status_rc (Pmo__Status status);
+
+#endif

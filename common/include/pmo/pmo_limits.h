@@ -1,0 +1,21 @@
+/*  pmo_limits: every documented bound, in one place.  The README's "Limits"
+ *  table is written from this file. */
+#ifndef PMO_LIMITS_H
+#define PMO_LIMITS_H
+
+#define PMO_MAX_REQUEST_BYTES (256 * 1024)        /* ZMQ_MAXMSGSIZE on pmod's ROUTER  */
+#define PMO_MAX_REPLY_BYTES (256 * 1024 * 1024)   /* what a client accepts            */
+#define PMO_MAX_CODE_LEN 32                       /* project/team/person/... codes    */
+#define PMO_MAX_NAME_BYTES 200                    /* names, roles, activities         */
+#define PMO_MAX_NOTE_BYTES 1000                   /* notes on entries and updates     */
+#define PMO_MAX_AGENT_ID_LEN 64
+#define PMO_MAX_MINUTES_PER_DAY 1440              /* one person, one day, all projects */
+#define PMO_MAX_AMOUNT_MINOR 1000000000000000LL   /* 10^15 minor units per entry/budget */
+#define PMO_MAX_RATE_MINOR 100000000LL            /* 10^8 minor units per hour         */
+#define PMO_MAX_CAPACITY_MINUTES (168 * 60)       /* a week                            */
+#define PMO_MAX_WEIGHT 1000000
+#define PMO_BATCH_MAX 4096                        /* requests per group commit         */
+#define PMO_LOG_PAGE_MAX 1000                     /* events per log reply              */
+#define PMO_RECENT_MAX 100
+
+#endif

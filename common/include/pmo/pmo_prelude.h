@@ -1,0 +1,33 @@
+/*  pmo_prelude: tiny helpers every libpmo user wants.  Allocation failure is
+ *  not an error path: pmo_malloc and friends abort with file:line, so callers
+ *  never test for NULL.  Untrusted sizes must be bounded before allocating. */
+#ifndef PMO_PRELUDE_H
+#define PMO_PRELUDE_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define streq(a, b) (strcmp ((a), (b)) == 0)
+#define PMO_UNUSED(x) ((void) (x))
+#define PMO_PRINTF(fmt_idx, arg_idx) __attribute__ ((format (printf, fmt_idx, arg_idx)))
+#define PMO_ARRAY_LEN(a) (sizeof (a) / sizeof ((a)[0]))
+
+void *pmo_malloc_at (size_t size, const char *file, int line);
+void *pmo_calloc_at (size_t n, size_t size, const char *file, int line);
+void *pmo_realloc_at (void *p, size_t size, const char *file, int line);
+char *pmo_strdup_at (const char *s, const char *file, int line);
+
+#define pmo_malloc(n) pmo_malloc_at ((n), __FILE__, __LINE__)
+#define pmo_calloc(n, s) pmo_calloc_at ((n), (s), __FILE__, __LINE__)
+#define pmo_realloc(p, n) pmo_realloc_at ((p), (n), __FILE__, __LINE__)
+#define pmo_strdup(s) pmo_strdup_at ((s), __FILE__, __LINE__)
+/*  Frees *p and sets it to NULL. */
+#define pmo_freen(p) do { free (p); (p) = NULL; } while (0)
+
+/*  Copies src into dst of size n, always NUL-terminated.  Returns true when
+ *  the whole of src fitted. */
+bool pmo_strlcpy (char *dst, const char *src, size_t n);
+
+#endif

@@ -1,0 +1,114 @@
+/*  pmo_store: an LMDB environment with named databases.  The only code in pmo
+ *  that includes lmdb.h.
+ *
+ *  One environment per data directory.  The directory is created 0700 and its
+ *  files 0600.  A "meta" database always exists and holds the schema line
+ *  ("<kind> <version>"), so a directory of another kind or a newer version is
+ *  refused before anything is written.
+ *
+ *  Caveats (LMDB's rules, restated): one write transaction at a time per
+ *  environment; a value returned by get or a cursor borrows from the
+ *  transaction and is valid only until the next write in it or its end;
+ *  decode (copy) before ending the transaction.
+ */
+#ifndef PMO_STORE_H
+#define PMO_STORE_H
+
+#include "pmo/pmo_prelude.h"
+
+typedef struct pmo_store pmo_store_t;
+typedef struct pmo_txn pmo_txn_t;
+typedef struct pmo_cursor pmo_cursor_t;
+
+typedef struct {
+    const void *data;
+    size_t len;
+} pmo_val_t;
+
+typedef struct {
+    const char *kind;            /* "pmod", "pmo-agent": written into meta */
+    unsigned version;            /* schema version this program writes      */
+    const char *const *dbs;      /* names of the named databases to open    */
+    unsigned n_dbs;
+    size_t map_size;             /* bytes; 0 = 1 GiB                        */
+    bool read_only;
+    bool exclusive;              /* flock DIR/LOCK; PMO_ELOCKED when held    */
+} pmo_store_opts_t;
+
+/*  Opens (creating when absent) the store in dir.  On success *store_p owns
+ *  the environment; close it with pmo_store_close.  On failure *store_p is
+ *  NULL, nothing on disk was changed beyond creating an empty directory, and
+ *  why (if not NULL) holds one sentence.  Returns PMO_OK, PMO_ELOCKED,
+ *  PMO_ESCHEMA (other kind or newer version), PMO_ECORRUPT, or an errno. */
+int pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **store_p,
+                    char *why, size_t why_len);
+/*  Closes the store and sets *store_p to NULL.  Accepts NULL. */
+void pmo_store_close (pmo_store_t **store_p);
+/*  The schema version found on disk when the store was opened (0 if new). */
+unsigned pmo_store_found_version (const pmo_store_t *store);
+/*  Writes a compacted, consistent copy into the empty or new directory
+ *  path while other transactions go on.  Returns PMO_OK or an errno. */
+int pmo_store_backup (pmo_store_t *store, const char *path);
+/*  Current map size in bytes and bytes in use (last page x page size). */
+void pmo_store_usage (pmo_store_t *store, size_t *map_size, size_t *used);
+
+/*  Begins a transaction; parent may be a write txn to nest in (the child
+ *  commits into it, or aborts alone).  The txn must end with commit or abort
+ *  from the same thread. */
+int pmo_txn_begin (pmo_store_t *store, pmo_txn_t *parent, bool write, pmo_txn_t **txn_p);
+/*  Commits and frees the txn; *txn_p is NULL afterwards even on failure
+ *  (LMDB frees it).  Returns PMO_OK, PMO_EFULL or an errno. */
+int pmo_txn_commit (pmo_txn_t **txn_p);
+/*  Aborts and frees the txn.  Accepts NULL. */
+void pmo_txn_abort (pmo_txn_t **txn_p);
+
+/*  Reads one value.  *val borrows from the txn.  PMO_ENOTFOUND when absent. */
+int pmo_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val);
+
+enum {
+    PMO_PUT_NOOVERWRITE = 1,     /* PMO_EEXIST when the key exists          */
+    PMO_PUT_APPEND = 2           /* key sorts after every key (fast path)   */
+};
+/*  Writes one value.  Returns PMO_OK, PMO_EEXIST, PMO_EFULL, PMO_ETOOBIG
+ *  (key over 511 bytes) or an errno. */
+int pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const void *data,
+             size_t data_len, unsigned flags);
+/*  Deletes one key.  PMO_ENOTFOUND when absent. */
+int pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len);
+/*  Number of entries in a database. */
+size_t pmo_db_count (pmo_txn_t *txn, unsigned db);
+
+typedef enum {
+    PMO_CURSOR_FIRST,
+    PMO_CURSOR_LAST,
+    PMO_CURSOR_NEXT,
+    PMO_CURSOR_PREV,
+    PMO_CURSOR_SEEK              /* first key >= *key                        */
+} pmo_cursor_op_t;
+
+int pmo_cursor_open (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p);
+void pmo_cursor_close (pmo_cursor_t **cursor_p);
+/*  Moves and reads.  For SEEK, key holds the probe on entry.  key and val
+ *  borrow from the txn.  PMO_ENOTFOUND at either end. */
+int pmo_cursor_get (pmo_cursor_t *cursor, pmo_cursor_op_t op, pmo_val_t *key, pmo_val_t *val);
+/*  Deletes the entry under the cursor. */
+int pmo_cursor_del (pmo_cursor_t *cursor);
+
+/*  Composite keys: strings end with NUL so "AB"+x never collides with "A"+"Bx";
+ *  integers are big-endian so byte order is numeric order. */
+typedef struct {
+    uint8_t buf[480];
+    size_t len;
+    bool overflow;
+} pmo_key_t;
+
+void pmo_key_init (pmo_key_t *k);
+void pmo_key_str (pmo_key_t *k, const char *s);
+void pmo_key_u64 (pmo_key_t *k, uint64_t v);
+/*  Signed 32-bit (days): sign bit flipped so negative sorts first. */
+void pmo_key_i32 (pmo_key_t *k, int32_t v);
+uint64_t pmo_be64_get (const void *p);
+void pmo_be64_put (void *p, uint64_t v);
+int32_t pmo_bei32_get (const void *p);
+
+#endif
