@@ -67,6 +67,17 @@ s_is_blank (char c)
     return c == ' ' || c == '\t';
 }
 
+/*  strnlen, without needing POSIX feature macros: reads at most max bytes,
+ *  so a long string is not scanned just to learn it is not a code. */
+static size_t
+s_len_upto (const char *p, size_t max)
+{
+    size_t n = 0;
+    while (n < max && p[n])
+        n++;
+    return n;
+}
+
 /*  Looks up the len bytes at p as a code; -1 unless exactly three uppercase
  *  letters that are in the table. */
 static int
@@ -93,7 +104,7 @@ pmo_currency_exponent (const char *code)
 {
     if (!code)
         return -1;
-    return s_exponent_of (code, strnlen (code, 4));
+    return s_exponent_of (code, s_len_upto (code, 4));
 }
 
 bool
@@ -202,7 +213,7 @@ pmo_money_parse (const char *s, const char *default_currency, int64_t *minor_out
         if (!default_currency)
             return PMO_EINVAL;  /* no currency */
         code = default_currency;
-        code_len = strnlen (default_currency, 4);
+        code_len = s_len_upto (default_currency, 4);
     } else if (tok_len[0] == 3 && s_is_upper (tok[0][0])) {
         code = tok[0];          /* "EUR 1234.50" */
         code_len = tok_len[0];

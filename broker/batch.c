@@ -1,0 +1,406 @@
+/*  batch: group commit.
+ *
+ *  Every request that is waiting when pmod wakes up is read (up to the
+ *  batch limit).  Writes are applied in one LMDB write txn, each inside its
+ *  own child txn so that a rejected request rolls back alone and changes
+ *  nothing.  The parent txn commits once (one fsync for the whole batch).
+ *  Only then are replies sent and events published: an acknowledgement is a
+ *  promise that the change survives kill -9.  Reads are answered from a read
+ *  txn opened after the commit, so they see the batch's writes and nothing
+ *  that might still roll back.
+ */
+#include "batch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <zmq.h>
+
+#include "pmo/pmo_clock.h"
+#include "pmo/pmo_error.h"
+#include "pmo/pmo_limits.h"
+#include "pmo/pmo_log.h"
+
+typedef struct {
+    zmq_msg_t id;                /* ROUTER routing id of the sender       */
+    bool has_id;
+    zmq_msg_t body;
+    bool has_body;
+    Pmo__Request *req;           /* decoded; NULL when malformed          */
+    const dispatch_entry_t *entry;
+    int rc;
+    pmo_reason_t reason;
+    uint64_t seq;
+    bool duplicate;
+    pmo_buf_t reply;             /* packed Reply, sent after commit       */
+} item_t;
+
+typedef struct {
+    char *topic;
+    uint8_t *data;
+    size_t len;
+} event_t;
+
+struct batch {
+    item_t *items;
+    size_t n, max;
+    event_t *events;
+    size_t n_events, cap_events;
+};
+
+batch_t *
+batch_new (size_t max)
+{
+    batch_t *self = pmo_calloc (1, sizeof *self);
+    self->max = max;
+    self->items = pmo_calloc (max, sizeof *self->items);
+    return self;
+}
+
+static void
+s_events_truncate (batch_t *self, size_t keep)
+{
+    for (size_t i = keep; i < self->n_events; i++) {
+        free (self->events[i].topic);
+        free (self->events[i].data);
+    }
+    self->n_events = keep;
+}
+
+static void
+s_items_clear (batch_t *self)
+{
+    for (size_t i = 0; i < self->n; i++) {
+        item_t *it = &self->items[i];
+        if (it->has_id)
+            zmq_msg_close (&it->id);
+        if (it->has_body)
+            zmq_msg_close (&it->body);
+        pmo_wire_free (it->req);
+        pmo_buf_free (&it->reply);
+        memset (it, 0, sizeof *it);
+    }
+    self->n = 0;
+}
+
+void
+batch_destroy (batch_t **batch_p)
+{
+    batch_t *self = batch_p ? *batch_p : NULL;
+    if (!self)
+        return;
+    s_items_clear (self);
+    s_events_truncate (self, 0);
+    free (self->events);
+    free (self->items);
+    free (self);
+    *batch_p = NULL;
+}
+
+void
+batch_queue_event (batch_t *self, const char *topic, const void *data, size_t len)
+{
+    if (self->n_events == self->cap_events) {
+        self->cap_events = self->cap_events ? self->cap_events * 2 : 64;
+        self->events = pmo_realloc (self->events, self->cap_events * sizeof *self->events);
+    }
+    event_t *e = &self->events[self->n_events++];
+    e->topic = pmo_strdup (topic);
+    e->data = pmo_malloc (len);
+    memcpy (e->data, data, len);
+    e->len = len;
+}
+
+/*  Reads one multipart message from the ROUTER into an item.  The only
+ *  well-formed shape is [id][empty][Request]; anything else is answered
+ *  with a protocol error (when we know whom to answer). */
+static bool
+s_read_one (void *router, item_t *it)
+{
+    zmq_msg_t frame;
+    zmq_msg_init (&frame);
+    if (zmq_msg_recv (&frame, router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close (&frame);
+        return false;
+    }
+    it->has_id = true;
+    zmq_msg_init (&it->id);
+    zmq_msg_move (&it->id, &frame);
+    int n = 1;
+    bool shape_ok = true;
+    int more = zmq_msg_more (&it->id);
+    while (more) {
+        if (zmq_msg_recv (&frame, router, 0) < 0)
+            break;
+        more = zmq_msg_more (&frame);
+        n++;
+        if (n == 2 && zmq_msg_size (&frame) != 0)
+            shape_ok = false;
+        if (n == 3 && !more) {
+            zmq_msg_init (&it->body);
+            zmq_msg_move (&it->body, &frame);
+            it->has_body = true;
+        }
+    }
+    zmq_msg_close (&frame);
+    if (!shape_ok || n != 3 || !it->has_body) {
+        it->rc = PMO_EPROTO;
+        pmo_reason_set (&it->reason, PMO_EPROTO, "",
+                        "malformed message: expected frames [empty][Request], got %d frame(s)",
+                        n - 1);
+    }
+    return true;
+}
+
+size_t
+batch_collect (broker_t *broker)
+{
+    batch_t *self = broker->batch;
+    while (self->n < self->max) {
+        item_t *it = &self->items[self->n];
+        if (!s_read_one (broker->router, it))
+            break;
+        self->n++;
+    }
+    return self->n;
+}
+
+/*  Decodes the body and finds its handler; failures become the item's rc. */
+static void
+s_decode (item_t *it, const void *data, size_t len)
+{
+    if (it->rc)
+        return;
+    it->req = pmo_wire_request_unpack (data, len);
+    if (!it->req) {
+        it->rc = PMO_EPROTO;
+        pmo_reason_set (&it->reason, it->rc, "", "malformed request: %zu bytes that do not decode as pmo.Request", len);
+        return;
+    }
+    it->entry = dispatch_find (it->req);
+    if (!it->entry) {
+        it->rc = PMO_EPROTO;
+        pmo_reason_set (&it->reason, it->rc, "", "unknown request type %d", (int) it->req->body_case);
+    }
+}
+
+static void
+s_req_init (req_t *r, broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
+{
+    memset (r, 0, sizeof *r);
+    r->broker = broker;
+    r->txn = txn;
+    r->req = it->req;
+    r->actor = it->req->actor && *it->req->actor ? it->req->actor : "anonymous";
+    r->now_ms = now_ms;
+}
+
+/*  The dedup check for agent updates: a resend of an applied (agent, seq)
+ *  is acknowledged again with the original seq and applied no second time. */
+static int
+s_dedup_key (req_t *r, pmo_key_t *k)
+{
+    const Pmo__UpdateId *u = r->req->update;
+    if (!u || !u->agent || !*u->agent || !u->has_seq || u->seq == 0)
+        return req_fail (r, PMO_EINVAL, "update", "update id: an agent update needs {agent, seq > 0}");
+    int rc = pmo_check_text ("update.agent", u->agent, PMO_MAX_AGENT_ID_LEN, true, &r->reason);
+    if (rc)
+        return rc;
+    pmo_key_init (k);
+    pmo_key_str (k, u->agent);
+    pmo_key_u64 (k, u->seq);
+    return PMO_OK;
+}
+
+/*  Applies one write in a child txn of parent. */
+static void
+s_apply_write (broker_t *broker, pmo_txn_t *parent, item_t *it, int64_t now_ms)
+{
+    batch_t *self = broker->batch;
+    uint64_t seq_mark = broker->next_seq;
+    size_t event_mark = self->n_events;
+    req_t r;
+    pmo_txn_t *child = NULL;
+    int rc = pmo_txn_begin (broker->store, parent, true, &child);
+    s_req_init (&r, broker, child, it, now_ms);
+    if (rc) {
+        req_fail (&r, rc, "", "cannot begin a transaction: %s", pmo_strerror (rc));
+        goto out;
+    }
+    pmo_key_t dedup;
+    if (it->entry->needs_update_id) {
+        rc = s_dedup_key (&r, &dedup);
+        if (rc)
+            goto out;
+        pmo_val_t v;
+        if (pmo_get (child, DB_DEDUP, dedup.buf, dedup.len, &v) == PMO_OK && v.len == 8) {
+            r.duplicate = true;
+            r.seq = pmo_be64_get (v.data);
+            goto out;  /* rc stays OK; the child is aborted: nothing changes */
+        }
+    }
+    rc = it->entry->handler (&r);
+    if (rc == PMO_OK && it->entry->needs_update_id) {
+        uint8_t seq_be[8];
+        pmo_be64_put (seq_be, r.seq);
+        rc = pmo_put (child, DB_DEDUP, dedup.buf, dedup.len, seq_be, 8, 0);
+        if (rc)
+            req_fail (&r, rc, "", "dedup record: %s", pmo_strerror (rc));
+    }
+    if (rc == PMO_OK && !r.duplicate) {
+        rc = pmo_txn_commit (&child);
+        if (rc)
+            req_fail (&r, rc, "", "cannot apply: %s", pmo_strerror (rc));
+    }
+out:
+    pmo_txn_abort (&child);
+    if (rc) {
+        broker->next_seq = seq_mark;
+        s_events_truncate (self, event_mark);
+        r.seq = 0;
+    }
+    it->rc = rc;
+    it->reason = r.reason;
+    it->seq = r.seq;
+    it->duplicate = r.duplicate;
+    req_release (&r);
+}
+
+static void
+s_pack_reply (item_t *it, Pmo__Reply *reply)
+{
+    if (it->req && it->req->has_corr) {
+        reply->has_corr = true;
+        reply->corr = it->req->corr;
+    }
+    dispatch_reply_status (reply, it->rc, &it->reason);
+    if (it->rc == PMO_OK) {
+        reply->has_seq = it->seq != 0;
+        reply->seq = it->seq;
+        reply->has_duplicate = it->duplicate;
+        reply->duplicate = it->duplicate;
+    }
+    pmo_wire_pack (reply, &it->reply);
+}
+
+static void
+s_answer_read (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
+{
+    req_t r;
+    s_req_init (&r, broker, txn, it, now_ms);
+    Pmo__Reply reply = PMO__REPLY__INIT;
+    r.reply = &reply;
+    it->rc = txn ? it->entry->handler (&r) : PMO_EINTERNAL;
+    it->reason = r.reason;
+    if (it->rc)
+        reply.body_case = PMO__REPLY__BODY__NOT_SET;
+    s_pack_reply (it, &reply);
+    req_release (&r);
+}
+
+/*  The heart of group commit, shared by the socket path and
+ *  batch_handle_bytes: decode, apply writes, commit, answer reads. */
+static void
+s_process_items (broker_t *broker)
+{
+    batch_t *self = broker->batch;
+    int64_t now_ms = pmo_clock_now_ms ();
+    bool has_writes = false;
+    for (size_t i = 0; i < self->n; i++) {
+        item_t *it = &self->items[i];
+        if (it->has_body)
+            s_decode (it, zmq_msg_data (&it->body), zmq_msg_size (&it->body));
+        if (it->rc == PMO_OK && it->entry->is_write)
+            has_writes = true;
+    }
+
+    if (has_writes) {
+        pmo_txn_t *txn = NULL;
+        int rc = pmo_txn_begin (broker->store, NULL, true, &txn);
+        for (size_t i = 0; rc == PMO_OK && i < self->n; i++) {
+            item_t *it = &self->items[i];
+            if (it->rc == PMO_OK && it->entry->is_write)
+                s_apply_write (broker, txn, it, now_ms);
+        }
+        if (rc == PMO_OK)
+            rc = pmo_txn_commit (&txn);
+        pmo_txn_abort (&txn);
+        if (rc == PMO_OK) {
+            broker->last_seq = broker->next_seq - 1;
+            broker->n_commits++;
+        } else {
+            /*  Nothing of this batch is stored: every write hears so, and
+             *  no event goes out. */
+            pmo_log_error ("batch commit failed: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
+            broker->next_seq = broker->last_seq + 1;
+            s_events_truncate (self, 0);
+            for (size_t i = 0; i < self->n; i++) {
+                item_t *it = &self->items[i];
+                if (it->req && it->entry && it->entry->is_write && it->rc == PMO_OK) {
+                    it->rc = rc;
+                    it->seq = 0;
+                    it->duplicate = false;
+                    pmo_reason_set (&it->reason, rc, "", "not stored: %s", pmo_strerror (rc));
+                }
+            }
+        }
+    }
+
+    pmo_txn_t *rtxn = NULL;
+    for (size_t i = 0; i < self->n; i++) {
+        item_t *it = &self->items[i];
+        if (it->rc == PMO_OK && !it->entry->is_write) {
+            if (!rtxn && pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
+                rtxn = NULL;
+            s_answer_read (broker, rtxn, it, now_ms);
+        } else {
+            Pmo__Reply reply = PMO__REPLY__INIT;
+            s_pack_reply (it, &reply);
+        }
+        if (it->rc && it->rc != PMO_EDUP)
+            pmo_log_debug ("request %s refused: %s", it->entry ? it->entry->name : "?", it->reason.text);
+    }
+    pmo_txn_abort (&rtxn);
+    broker->n_requests += self->n;
+}
+
+void
+batch_process (broker_t *broker)
+{
+    batch_t *self = broker->batch;
+    if (self->n == 0)
+        return;
+    s_process_items (broker);
+    for (size_t i = 0; i < self->n; i++) {
+        item_t *it = &self->items[i];
+        /*  ROUTER drops replies to peers that have gone: nothing to do. */
+        if (zmq_msg_send (&it->id, broker->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+            continue;
+        it->has_id = false;  /* zmq owns the frame now */
+        zmq_send (broker->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        zmq_send (broker->router, it->reply.data, it->reply.len, ZMQ_DONTWAIT);
+    }
+    for (size_t i = 0; i < self->n_events; i++) {
+        event_t *e = &self->events[i];
+        zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        zmq_send (broker->pub, e->data, e->len, ZMQ_DONTWAIT);
+    }
+    s_events_truncate (self, 0);
+    s_items_clear (self);
+}
+
+void
+batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *out)
+{
+    batch_t *self = broker->batch;
+    item_t *it = &self->items[0];
+    self->n = 1;
+    zmq_msg_init_size (&it->body, len);
+    memcpy (zmq_msg_data (&it->body), data, len);
+    it->has_body = true;
+    s_process_items (broker);
+    pmo_buf_reserve (out, it->reply.len);
+    memcpy (out->data, it->reply.data, it->reply.len);
+    out->len = it->reply.len;
+    s_events_truncate (self, 0);
+    s_items_clear (self);
+}

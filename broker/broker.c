@@ -1,0 +1,125 @@
+/*  broker: pmod's life cycle and main loop.
+ *
+ *  The loop is flat and reads as a table of contents: wait for requests (or
+ *  the next timer), collect what is waiting, process it as one batch (apply,
+ *  commit, then reply and publish), run periodic duties, check the stop
+ *  flag.  A signal only sets the flag; the batch in hand is always finished.
+ */
+#include "broker.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <zmq.h>
+
+#include "pmo/pmo_client.h"
+#include "pmo/pmo_error.h"
+#include "pmo/pmo_limits.h"
+#include "pmo/pmo_log.h"
+
+static int
+s_bind (void *ctx, int type, const char *endpoint, void **sock_p, char *why, size_t why_len)
+{
+    void *sock = zmq_socket (ctx, type);
+    if (!sock)
+        return errno;
+    int linger = 0;
+    zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
+    if (type == ZMQ_ROUTER) {
+        /*  Oversized requests are cut off by zmq before they cost memory. */
+        int64_t max = PMO_MAX_REQUEST_BYTES;
+        zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    } else {
+        /*  Subscribers that fall behind lose live events past this mark and
+         *  recover them from the log by seq, so this bounds memory only. */
+        int hwm = 100000;
+        zmq_setsockopt (sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    }
+    if (zmq_bind (sock, endpoint) != 0) {
+        int rc = errno;
+        snprintf (why, why_len, "cannot bind %s: %s", endpoint, zmq_strerror (rc));
+        zmq_close (sock);
+        return rc;
+    }
+    *sock_p = sock;
+    return PMO_OK;
+}
+
+/*  Derives the counters from the stored data, so nothing can drift. */
+static int
+s_load_state (broker_t *self)
+{
+    pmo_txn_t *txn;
+    int rc = pmo_txn_begin (self->store, NULL, false, &txn);
+    if (rc)
+        return rc;
+    self->last_seq = events_last_seq (txn);
+    self->next_seq = self->last_seq + 1;
+    uint64_t t = tables_last_u64 (txn, DB_TIME), c = tables_last_u64 (txn, DB_COST);
+    self->next_entry_id = (t > c ? t : c) + 1;
+    pmo_txn_abort (&txn);
+    return PMO_OK;
+}
+
+int
+broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t why_len)
+{
+    *broker_p = NULL;
+    broker_t *self = pmo_calloc (1, sizeof *self);
+    pmo_store_opts_t so;
+    tables_store_opts (&so);
+    so.map_size = opts->map_size;
+    so.exclusive = true;
+    int rc = pmo_store_open (opts->data_dir, &so, &self->store, why, why_len);
+    if (!rc)
+        rc = s_load_state (self);
+    if (!rc)
+        rc = s_bind (pmo_zmq_ctx (), ZMQ_ROUTER, opts->endpoint, &self->router, why, why_len);
+    if (!rc)
+        rc = s_bind (pmo_zmq_ctx (), ZMQ_PUB, opts->events, &self->pub, why, why_len);
+    if (rc) {
+        broker_destroy (&self);
+        return rc;
+    }
+    self->batch = batch_new (PMO_BATCH_MAX);
+    *broker_p = self;
+    return PMO_OK;
+}
+
+void
+broker_destroy (broker_t **broker_p)
+{
+    broker_t *self = broker_p ? *broker_p : NULL;
+    if (!self)
+        return;
+    batch_destroy (&self->batch);
+    if (self->router)
+        zmq_close (self->router);
+    if (self->pub)
+        zmq_close (self->pub);
+    pmo_store_close (&self->store);
+    pmo_buf_free (&self->scratch);
+    free (self);
+    *broker_p = NULL;
+}
+
+int
+broker_run (broker_t *self)
+{
+    while (!*self->stop_flag) {
+        zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}};
+        int n = zmq_poll (items, 1, 1000);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            pmo_log_error ("poll failed: %s", zmq_strerror (errno));
+            return errno;
+        }
+        if (n > 0 && batch_collect (self))
+            batch_process (self);
+    }
+    pmo_log_info ("stopping: %llu requests in %llu commits, last seq %llu",
+                  (unsigned long long) self->n_requests, (unsigned long long) self->n_commits,
+                  (unsigned long long) self->last_seq);
+    return PMO_OK;
+}

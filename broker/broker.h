@@ -1,0 +1,148 @@
+/*  broker: pmod's internal interfaces, grouped by module.
+ *
+ *  broker_t owns the zmq sockets, the store and the batch.  It is passed
+ *  down explicitly; there are no globals but the signal flags, so a test or a
+ *  fuzz target can build a broker on a scratch store.
+ */
+#ifndef BROKER_H
+#define BROKER_H
+
+#include "pmo/pmo_prelude.h"
+#include "pmo/pmo_store.h"
+#include "pmo/pmo_validate.h"
+#include "pmo/pmo_wire.h"
+#include "tables.h"
+
+typedef struct batch batch_t;
+
+typedef struct {
+    const char *data_dir;
+    const char *endpoint;        /* ROUTER bind                          */
+    const char *events;          /* PUB bind                             */
+    size_t map_size;             /* LMDB map size in bytes               */
+} broker_opts_t;
+
+typedef struct {
+    pmo_store_t *store;
+    void *router;
+    void *pub;
+    uint64_t last_seq;           /* newest committed event seq           */
+    uint64_t next_seq;           /* next seq to assign in the open batch */
+    uint64_t next_entry_id;      /* next time/cost entry id              */
+    pmo_buf_t scratch;           /* packing buffer for handlers          */
+    batch_t *batch;
+    volatile int *stop_flag;     /* set by the signal handler            */
+    uint64_t n_requests;
+    uint64_t n_commits;
+} broker_t;
+
+/*  One request while it is being handled.  Handlers return an rc and fill
+ *  reason; dispatch alone turns that into a Reply (one rc -> status map). */
+typedef struct {
+    broker_t *broker;
+    pmo_txn_t *txn;              /* child write txn, or a read txn       */
+    const Pmo__Request *req;
+    const char *actor;
+    int64_t now_ms;
+    pmo_reason_t reason;
+    uint64_t seq;                /* first event seq this request made    */
+    bool duplicate;              /* a resend of an applied update        */
+    Pmo__Reply *reply;           /* for queries: body set by handler     */
+    void **owned;                /* unpacked messages freed after reply  */
+    size_t n_owned, cap_owned;
+} req_t;
+
+/* ---- broker.c: life cycle and the loop ---------------------------------- */
+
+/*  Opens the store and binds the sockets.  Returns PMO_OK or an rc with a
+ *  sentence in why.  *broker_p is NULL on failure. */
+int broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t why_len);
+void broker_destroy (broker_t **broker_p);
+/*  Runs until *stop_flag is set; finishes the batch in hand. */
+int broker_run (broker_t *self);
+
+/* ---- batch.c: group commit ---------------------------------------------- */
+
+batch_t *batch_new (size_t max);
+void batch_destroy (batch_t **batch_p);
+/*  Reads up to the batch limit of requests already waiting on the ROUTER
+ *  without blocking.  Returns how many were read. */
+size_t batch_collect (broker_t *broker);
+/*  Applies the writes in one write txn, commits, answers the reads from a
+ *  read txn, then sends every reply and publishes every event in seq order.
+ *  Nothing is acknowledged or published before the commit. */
+void batch_process (broker_t *broker);
+/*  Handles one encoded request outside the socket path (fuzzing, tests):
+ *  the same decode/validate/apply/commit; the packed Reply goes to out. */
+void batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *out);
+
+/* ---- dispatch.c: request kind -> handler -------------------------------- */
+
+typedef int (*handler_fn) (req_t *r);
+
+typedef struct {
+    int body_case;               /* Pmo__Request__BodyCase               */
+    const char *name;
+    bool is_write;
+    bool needs_update_id;        /* agent updates: dedup key required    */
+    handler_fn handler;
+} dispatch_entry_t;
+
+/*  The entry for a request, or NULL for an unknown kind. */
+const dispatch_entry_t *dispatch_find (const Pmo__Request *req);
+/*  Maps rc + reason onto reply (status, reason text, field). */
+void dispatch_reply_status (Pmo__Reply *reply, int rc, const pmo_reason_t *reason);
+
+/* ---- events.c: sequence numbers, the audit log, publication -------------- */
+
+/*  Appends an event to the log in r's txn with the next seq and queues it
+ *  for publication after commit.  body_case/body: the Event oneof to set.
+ *  project may be NULL.  Returns PMO_OK or a store rc. */
+int events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyCase body_case,
+                 const void *body);
+/*  Reads the newest seq from the log (at start-up). */
+uint64_t events_last_seq (pmo_txn_t *txn);
+
+/* ---- handlers (handle_*.c) ---------------------------------------------- */
+
+/*  Marks milestone `name` of project reached on date and emits
+ *  milestone.reached, unless it was already reached (then PMO_OK, no event). */
+int milestone_reach (req_t *r, const char *project, const char *name, const char *date);
+
+int handle_ping (req_t *r);
+int handle_portfolio_add (req_t *r);
+int handle_programme_add (req_t *r);
+int handle_team_add (req_t *r);
+int handle_person_add (req_t *r);
+int handle_project_add (req_t *r);
+int handle_project_update (req_t *r);
+int handle_milestone_add (req_t *r);
+int handle_milestone_update (req_t *r);
+int handle_time (req_t *r);
+int handle_cost (req_t *r);
+int handle_progress (req_t *r);
+int handle_milestone_reached (req_t *r);
+int handle_heartbeat (req_t *r);
+int handle_list (req_t *r);
+int handle_project_show (req_t *r);
+int handle_status (req_t *r);
+int handle_log (req_t *r);
+
+/* ---- req.c: helpers shared by handlers ---------------------------------- */
+
+/*  Keeps an unpacked message alive until the reply is packed. */
+void *req_keep (req_t *r, void *msg);
+/*  Keeps a pmo_malloc'd block alive until the reply is packed. */
+void *req_keep_mem (req_t *r, void *mem);
+void req_release (req_t *r);
+/*  Fills reason and returns rc, so handlers can `return req_fail (...)`. */
+int req_fail (req_t *r, int rc, const char *field, const char *fmt, ...) PMO_PRINTF (4, 5);
+/*  Loads a record by code (project, team, person...).  On PMO_ENOTFOUND the
+ *  reason reads "<what> <code>: not found".  The record is kept by r. */
+int req_load (req_t *r, unsigned db, const char *code, const char *what,
+              const ProtobufCMessageDescriptor *d, void **msg_p);
+/*  Parses an ISO date field; required or optional (absent -> fallback). */
+int req_date (req_t *r, const char *field, const char *text, bool required, int32_t fallback,
+              int32_t *day_out);
+
+#endif

@@ -1,0 +1,70 @@
+/*  dispatch: the table of request kinds, and the single place where an rc
+ *  becomes a Reply status.  Handlers never write replies themselves. */
+#include "broker.h"
+#include "pmo/pmo_error.h"
+
+#define W true
+#define R false
+#define AGENT true
+
+static const dispatch_entry_t s_table[] = {
+    {PMO__REQUEST__BODY_PING, "ping", R, false, handle_ping},
+    {PMO__REQUEST__BODY_PORTFOLIO_ADD, "portfolio_add", W, false, handle_portfolio_add},
+    {PMO__REQUEST__BODY_PROGRAMME_ADD, "programme_add", W, false, handle_programme_add},
+    {PMO__REQUEST__BODY_TEAM_ADD, "team_add", W, false, handle_team_add},
+    {PMO__REQUEST__BODY_PERSON_ADD, "person_add", W, false, handle_person_add},
+    {PMO__REQUEST__BODY_PROJECT_ADD, "project_add", W, false, handle_project_add},
+    {PMO__REQUEST__BODY_PROJECT_UPDATE, "project_update", W, false, handle_project_update},
+    {PMO__REQUEST__BODY_MILESTONE_ADD, "milestone_add", W, false, handle_milestone_add},
+    {PMO__REQUEST__BODY_MILESTONE_UPDATE, "milestone_update", W, false, handle_milestone_update},
+    {PMO__REQUEST__BODY_TIME, "time", W, AGENT, handle_time},
+    {PMO__REQUEST__BODY_COST, "cost", W, AGENT, handle_cost},
+    {PMO__REQUEST__BODY_PROGRESS, "progress", W, AGENT, handle_progress},
+    {PMO__REQUEST__BODY_MILESTONE_REACHED, "milestone_reached", W, AGENT, handle_milestone_reached},
+    {PMO__REQUEST__BODY_HEARTBEAT, "heartbeat", W, false, handle_heartbeat},
+    {PMO__REQUEST__BODY_LIST, "list", R, false, handle_list},
+    {PMO__REQUEST__BODY_PROJECT_SHOW, "project_show", R, false, handle_project_show},
+    {PMO__REQUEST__BODY_STATUS, "status", R, false, handle_status},
+    {PMO__REQUEST__BODY_LOG, "log", R, false, handle_log},
+};
+
+const dispatch_entry_t *
+dispatch_find (const Pmo__Request *req)
+{
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_table); i++)
+        if ((int) req->body_case == s_table[i].body_case)
+            return &s_table[i];
+    return NULL;
+}
+
+static Pmo__Status
+s_status (int rc)
+{
+    switch (rc) {
+    case PMO_OK: return PMO__STATUS__STATUS_OK;
+    case PMO_EINVAL:
+    case PMO_EOVERFLOW: return PMO__STATUS__STATUS_INVALID;
+    case PMO_ENOTFOUND: return PMO__STATUS__STATUS_NOT_FOUND;
+    case PMO_EEXIST: return PMO__STATUS__STATUS_EXISTS;
+    case PMO_EPROTO: return PMO__STATUS__STATUS_PROTOCOL;
+    case PMO_EFULL: return PMO__STATUS__STATUS_FULL;
+    case PMO_EDENIED: return PMO__STATUS__STATUS_DENIED;
+    case PMO_EBUSY: return PMO__STATUS__STATUS_BUSY;
+    case PMO_ESTATE: return PMO__STATUS__STATUS_STATE;
+    case PMO_ETOOBIG: return PMO__STATUS__STATUS_TOO_BIG;
+    default: return PMO__STATUS__STATUS_INTERNAL;
+    }
+}
+
+void
+dispatch_reply_status (Pmo__Reply *reply, int rc, const pmo_reason_t *reason)
+{
+    reply->has_status = true;
+    reply->status = s_status (rc);
+    if (rc == PMO_OK)
+        return;
+    /*  The reason borrows from the item, which outlives the pack. */
+    reply->reason = (char *) (reason->text[0] ? reason->text : pmo_strerror (rc));
+    if (reason->field[0])
+        reply->field = (char *) reason->field;
+}

@@ -1,0 +1,53 @@
+/*  events: every change becomes one Event with the next global seq, stored
+ *  in the log in the same txn as the change, and published only after the
+ *  batch commits (batch.c sends the queue).  The log is the audit trail:
+ *  what changed, when, by whom, with the values. */
+#include "batch.h"
+#include "broker.h"
+#include "pmo/pmo_error.h"
+
+uint64_t
+events_last_seq (pmo_txn_t *txn)
+{
+    return tables_last_u64 (txn, DB_EVENTS);
+}
+
+int
+events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyCase body_case,
+             const void *body)
+{
+    broker_t *b = r->broker;
+    Pmo__Event ev = PMO__EVENT__INIT;
+    Pmo__UpdateId *update = r->req ? r->req->update : NULL;
+    ev.has_seq = true;
+    ev.seq = b->next_seq;
+    ev.has_at_ms = true;
+    ev.at_ms = r->now_ms;
+    ev.actor = (char *) r->actor;
+    ev.topic = (char *) topic;
+    ev.project = (char *) project;
+    ev.update = update;
+    ev.body_case = body_case;
+    /*  Every oneof member is a message pointer at the same offset. */
+    ev.portfolio = (Pmo__Portfolio *) body;
+
+    pmo_key_t k;
+    tables_key_seq (&k, ev.seq);
+    pmo_wire_pack (&ev, &b->scratch);
+    /*  Seqs only grow, so the log is an append: one page touched. */
+    int rc = pmo_put (r->txn, DB_EVENTS, k.buf, k.len, b->scratch.data, b->scratch.len, PMO_PUT_APPEND);
+    if (rc == PMO_OK)
+        batch_queue_event (b->batch, topic, b->scratch.data, b->scratch.len);
+    if (rc == PMO_OK && project) {
+        pmo_key_init (&k);
+        pmo_key_str (&k, project);
+        pmo_key_u64 (&k, ev.seq);
+        rc = pmo_put (r->txn, DB_PROJECT_EVENTS, k.buf, k.len, "", 0, 0);
+    }
+    if (rc)
+        return req_fail (r, rc, "", "event log: %s", pmo_strerror (rc));
+    if (!r->seq)
+        r->seq = ev.seq;
+    b->next_seq++;
+    return PMO_OK;
+}

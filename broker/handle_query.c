@@ -1,0 +1,349 @@
+/*  handle_query: reads.  They run in a read txn opened after the batch's
+ *  commit, build the reply body from decoded records (kept alive by the
+ *  req until the reply is packed), and change nothing. */
+#include <stdio.h>
+
+#include "broker.h"
+#include "pmo/pmo_date.h"
+#include "pmo/pmo_error.h"
+#include "pmo/pmo_limits.h"
+
+/*  A growable array of message pointers owned by the req. */
+typedef struct {
+    void **items;
+    size_t n, cap;
+} vec_t;
+
+static void
+s_push (req_t *r, vec_t *v, void *msg)
+{
+    if (v->n == v->cap) {
+        void **old = v->items;
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->items = pmo_malloc (v->cap * sizeof *v->items);
+        if (old)
+            memcpy (v->items, old, v->n * sizeof *v->items);
+        /*  The old block stays owned by r until the reply is packed: it is
+         *  small and this keeps ownership in one place. */
+        req_keep_mem (r, v->items);
+    }
+    v->items[v->n++] = msg;
+}
+
+/*  Decodes every value in db whose key starts with prefix into v. */
+static int
+s_scan (req_t *r, unsigned db, const void *prefix, size_t prefix_len,
+        const ProtobufCMessageDescriptor *d, vec_t *v)
+{
+    pmo_cursor_t *cur;
+    int rc = pmo_cursor_open (r->txn, db, &cur);
+    if (rc)
+        return req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
+    pmo_val_t k = {prefix, prefix_len}, val;
+    rc = prefix_len ? pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val)
+                    : pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &val);
+    while (rc == PMO_OK) {
+        if (k.len < prefix_len || memcmp (k.data, prefix, prefix_len) != 0)
+            break;
+        void *msg = pmo_wire_unpack (d, val.data, val.len);
+        if (!msg) {
+            pmo_cursor_close (&cur);
+            return req_fail (r, PMO_ECORRUPT, "", "a stored %s does not decode", d->short_name);
+        }
+        s_push (r, v, req_keep (r, msg));
+        rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &val);
+    }
+    pmo_cursor_close (&cur);
+    return rc == PMO_ENOTFOUND || rc == PMO_OK ? PMO_OK : req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
+}
+
+int
+handle_ping (req_t *r)
+{
+    Pmo__Pong *p = req_keep_mem (r, pmo_malloc (sizeof *p));
+    pmo__pong__init (p);
+    p->version = (char *) PMO_VERSION;
+    p->has_last_seq = true;
+    p->last_seq = r->broker->last_seq;
+    p->has_now_ms = true;
+    p->now_ms = r->now_ms;
+    r->reply->body_case = PMO__REPLY__BODY_PONG;
+    r->reply->pong = p;
+    return PMO_OK;
+}
+
+int
+handle_list (req_t *r)
+{
+    const Pmo__ListQuery *q = r->req->list;
+    Pmo__Listing *l = req_keep_mem (r, pmo_malloc (sizeof *l));
+    pmo__listing__init (l);
+    vec_t v = {0};
+    int rc;
+    switch (q->kind) {
+    case PMO__LIST_KIND__LIST_PORTFOLIOS:
+        rc = s_scan (r, DB_PORTFOLIOS, NULL, 0, &pmo__portfolio__descriptor, &v);
+        l->portfolios = (Pmo__Portfolio **) v.items;
+        l->n_portfolios = v.n;
+        break;
+    case PMO__LIST_KIND__LIST_PROGRAMMES:
+        rc = s_scan (r, DB_PROGRAMMES, NULL, 0, &pmo__programme__descriptor, &v);
+        l->programmes = (Pmo__Programme **) v.items;
+        l->n_programmes = v.n;
+        break;
+    case PMO__LIST_KIND__LIST_TEAMS:
+        rc = s_scan (r, DB_TEAMS, NULL, 0, &pmo__team__descriptor, &v);
+        l->teams = (Pmo__Team **) v.items;
+        l->n_teams = v.n;
+        break;
+    case PMO__LIST_KIND__LIST_PEOPLE:
+        rc = s_scan (r, DB_PEOPLE, NULL, 0, &pmo__person__descriptor, &v);
+        l->people = (Pmo__Person **) v.items;
+        l->n_people = v.n;
+        break;
+    case PMO__LIST_KIND__LIST_PROJECTS:
+        rc = s_scan (r, DB_PROJECTS, NULL, 0, &pmo__project__descriptor, &v);
+        l->projects = (Pmo__Project **) v.items;
+        l->n_projects = v.n;
+        break;
+    case PMO__LIST_KIND__LIST_MILESTONES: {
+        Pmo__Project *p;
+        rc = req_load (r, DB_PROJECTS, q->project, "project", &pmo__project__descriptor, (void **) &p);
+        if (rc)
+            return rc;
+        pmo_key_t k;
+        tables_key_code (&k, q->project);
+        rc = s_scan (r, DB_MILESTONES, k.buf, k.len, &pmo__milestone__descriptor, &v);
+        l->milestones = (Pmo__Milestone **) v.items;
+        l->n_milestones = v.n;
+        break;
+    }
+    default:
+        return req_fail (r, PMO_EINVAL, "kind", "list: unknown kind %d", (int) q->kind);
+    }
+    if (rc)
+        return rc;
+    r->reply->body_case = PMO__REPLY__BODY_LISTING;
+    r->reply->listing = l;
+    return PMO_OK;
+}
+
+/*  The project's milestones, in key (name) order. */
+static int
+s_milestones (req_t *r, const char *code, vec_t *v)
+{
+    pmo_key_t k;
+    tables_key_code (&k, code);
+    return s_scan (r, DB_MILESTONES, k.buf, k.len, &pmo__milestone__descriptor, v);
+}
+
+/*  The next milestone: not reached, earliest forecast (or baseline) date. */
+static Pmo__Milestone *
+s_next_milestone (const vec_t *v)
+{
+    Pmo__Milestone *best = NULL;
+    const char *best_date = NULL;
+    for (size_t i = 0; i < v->n; i++) {
+        Pmo__Milestone *m = v->items[i];
+        if (m->actual)
+            continue;
+        const char *d = m->forecast ? m->forecast : m->due;
+        if (d && (!best_date || strcmp (d, best_date) < 0)) {
+            best = m;
+            best_date = d;
+        }
+    }
+    return best;
+}
+
+static Pmo__ProjectTotals *
+s_totals (req_t *r, const char *code)
+{
+    pmo_key_t k;
+    tables_key_code (&k, code);
+    void *t = NULL;
+    if (tables_get (r->txn, DB_TOTALS, &k, &pmo__project_totals__descriptor, &t) == PMO_OK)
+        return req_keep (r, t);
+    Pmo__ProjectTotals *empty = req_keep_mem (r, pmo_malloc (sizeof *empty));
+    pmo__project_totals__init (empty);
+    empty->project = (char *) code;
+    return empty;
+}
+
+static Pmo__Event *
+s_event (req_t *r, uint64_t seq)
+{
+    pmo_key_t k;
+    tables_key_seq (&k, seq);
+    void *ev = NULL;
+    if (tables_get (r->txn, DB_EVENTS, &k, &pmo__event__descriptor, &ev) != PMO_OK)
+        return NULL;
+    return req_keep (r, ev);
+}
+
+/*  Up to `limit` events of a project with seq > since, oldest first; or
+ *  the newest `limit` when newest is true.  *more tells whether further
+ *  events exist beyond the page. */
+static int
+s_project_events (req_t *r, const char *code, uint64_t since, size_t limit, bool newest, vec_t *v,
+                  bool *more)
+{
+    pmo_cursor_t *cur;
+    int rc = pmo_cursor_open (r->txn, DB_PROJECT_EVENTS, &cur);
+    if (rc)
+        return req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
+    pmo_key_t prefix, probe;
+    tables_key_code (&prefix, code);
+    probe = prefix;
+    pmo_key_u64 (&probe, newest ? UINT64_MAX : since + 1);
+    pmo_val_t k = {probe.buf, probe.len}, val;
+    rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val);
+    if (newest)
+        rc = rc == PMO_OK ? pmo_cursor_get (cur, PMO_CURSOR_PREV, &k, &val)
+                          : pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val);
+    size_t start = v->n;
+    *more = false;
+    while (rc == PMO_OK && k.len == prefix.len + 8 && memcmp (k.data, prefix.buf, prefix.len) == 0) {
+        if (v->n - start == limit) {
+            *more = true;
+            break;
+        }
+        uint64_t seq = pmo_be64_get ((const uint8_t *) k.data + prefix.len);
+        if (newest && seq <= since)
+            break;
+        Pmo__Event *ev = s_event (r, seq);
+        if (ev)
+            s_push (r, v, ev);
+        rc = pmo_cursor_get (cur, newest ? PMO_CURSOR_PREV : PMO_CURSOR_NEXT, &k, &val);
+    }
+    pmo_cursor_close (&cur);
+    if (newest)  /* collected newest first: turn to chronological order */
+        for (size_t i = start, j = v->n; i + 1 < j; i++, j--) {
+            void *t = v->items[i];
+            v->items[i] = v->items[j - 1];
+            v->items[j - 1] = t;
+        }
+    return PMO_OK;
+}
+
+int
+handle_project_show (req_t *r)
+{
+    const Pmo__ProjectQuery *q = r->req->project_show;
+    Pmo__Project *p;
+    int rc = req_load (r, DB_PROJECTS, q->code, "project", &pmo__project__descriptor, (void **) &p);
+    if (rc)
+        return rc;
+    Pmo__ProjectView *view = req_keep_mem (r, pmo_malloc (sizeof *view));
+    pmo__project_view__init (view);
+    view->project = p;
+    view->totals = s_totals (r, p->code);
+    vec_t ms = {0}, recent = {0};
+    rc = s_milestones (r, p->code, &ms);
+    size_t n_recent = q->has_recent ? q->recent : 10;
+    if (n_recent > PMO_RECENT_MAX)
+        n_recent = PMO_RECENT_MAX;
+    bool more;
+    if (!rc && n_recent)
+        rc = s_project_events (r, p->code, 0, n_recent, true, &recent, &more);
+    if (rc)
+        return rc;
+    view->milestones = (Pmo__Milestone **) ms.items;
+    view->n_milestones = ms.n;
+    view->recent = (Pmo__Event **) recent.items;
+    view->n_recent = recent.n;
+    r->reply->body_case = PMO__REPLY__BODY_PROJECT;
+    r->reply->project = view;
+    return PMO_OK;
+}
+
+int
+handle_status (req_t *r)
+{
+    const Pmo__StatusQuery *q = r->req->status;
+    vec_t projects = {0}, rows = {0};
+    int rc = s_scan (r, DB_PROJECTS, NULL, 0, &pmo__project__descriptor, &projects);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < projects.n; i++) {
+        Pmo__Project *p = projects.items[i];
+        if (q->programme && *q->programme && !(p->programme && streq (p->programme, q->programme)))
+            continue;
+        if (q->team && *q->team && !(p->team && streq (p->team, q->team)))
+            continue;
+        Pmo__StatusRow *row = req_keep_mem (r, pmo_malloc (sizeof *row));
+        pmo__status_row__init (row);
+        row->project = p;
+        row->totals = s_totals (r, p->code);
+        vec_t ms = {0};
+        rc = s_milestones (r, p->code, &ms);
+        if (rc)
+            return rc;
+        row->next_milestone = s_next_milestone (&ms);
+        s_push (r, &rows, row);
+    }
+    Pmo__StatusView *view = req_keep_mem (r, pmo_malloc (sizeof *view));
+    pmo__status_view__init (view);
+    view->rows = (Pmo__StatusRow **) rows.items;
+    view->n_rows = rows.n;
+    view->has_now_ms = true;
+    view->now_ms = r->now_ms;
+    r->reply->body_case = PMO__REPLY__BODY_STATUS_VIEW;
+    r->reply->status_view = view;
+    return PMO_OK;
+}
+
+int
+handle_log (req_t *r)
+{
+    const Pmo__LogQuery *q = r->req->log;
+    size_t limit = q->has_limit && q->limit ? q->limit : 100;
+    if (limit > PMO_LOG_PAGE_MAX)
+        limit = PMO_LOG_PAGE_MAX;
+    uint64_t since = q->has_since ? q->since : 0;
+    vec_t v = {0};
+    bool more = false;
+    if (q->project && *q->project) {
+        int rc = pmo_check_code ("project", q->project, &r->reason);
+        if (rc)
+            return rc;
+        rc = s_project_events (r, q->project, since, limit, false, &v, &more);
+        if (rc)
+            return rc;
+    } else {
+        pmo_cursor_t *cur;
+        int rc = pmo_cursor_open (r->txn, DB_EVENTS, &cur);
+        if (rc)
+            return req_fail (r, rc, "", "cannot read the log: %s", pmo_strerror (rc));
+        pmo_key_t probe;
+        tables_key_seq (&probe, since + 1);
+        pmo_val_t k = {probe.buf, probe.len}, val;
+        rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val);
+        while (rc == PMO_OK) {
+            if (v.n == limit) {
+                more = true;
+                break;
+            }
+            Pmo__Event *ev = pmo_wire_event_unpack (val.data, val.len);
+            if (!ev) {
+                pmo_cursor_close (&cur);
+                return req_fail (r, PMO_ECORRUPT, "", "event %llu in the log does not decode",
+                                 (unsigned long long) pmo_be64_get (k.data));
+            }
+            s_push (r, &v, req_keep (r, ev));
+            rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &val);
+        }
+        pmo_cursor_close (&cur);
+    }
+    Pmo__EventPage *page = req_keep_mem (r, pmo_malloc (sizeof *page));
+    pmo__event_page__init (page);
+    page->events = (Pmo__Event **) v.items;
+    page->n_events = v.n;
+    page->has_last_seq = true;
+    page->last_seq = r->broker->last_seq;
+    page->has_more = true;
+    page->more = more;
+    r->reply->body_case = PMO__REPLY__BODY_EVENTS;
+    r->reply->events = page;
+    return PMO_OK;
+}

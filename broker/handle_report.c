@@ -1,0 +1,312 @@
+/*  handle_report: what team agents send: time, cost, progress, milestones
+ *  reached.  Each carries an update id (dedup is done by batch.c before the
+ *  handler runs).  Totals per project and per project-day are updated in
+ *  the same txn as the entry, so reports never scan entries and a figure is
+ *  never ahead of or behind the entries it sums. */
+#include <stdio.h>
+
+#include "broker.h"
+#include "pmo/pmo_date.h"
+#include "pmo/pmo_error.h"
+#include "pmo/pmo_limits.h"
+#include "pmo/pmo_money.h"
+
+/*  A project that accepts bookings: exists and is not closed or cancelled. */
+static int
+s_open_project (req_t *r, const char *code, Pmo__Project **p_out)
+{
+    int rc = req_load (r, DB_PROJECTS, code, "project", &pmo__project__descriptor, (void **) p_out);
+    if (rc)
+        return rc;
+    Pmo__ProjectStatus s = (*p_out)->status;
+    if (s == PMO__PROJECT_STATUS__PROJECT_CLOSED || s == PMO__PROJECT_STATUS__PROJECT_CANCELLED)
+        return req_fail (r, PMO_ESTATE, "project", "project %s is %s: it takes no more bookings", code,
+                         pmo_wire_status_name (s));
+    return PMO_OK;
+}
+
+/*  An entry date: valid, and not after today (work is booked once done). */
+static int
+s_entry_date (req_t *r, const char *text, int32_t *day)
+{
+    int32_t today = pmo_date_from_ms (r->now_ms);
+    int rc = req_date (r, "date", text, false, today, day);
+    if (!rc && *day > today) {
+        char t[11];
+        pmo_date_format (today, t);
+        rc = req_fail (r, PMO_EINVAL, "date", "date: %s is in the future (today is %s)", text, t);
+    }
+    return rc;
+}
+
+static int
+s_add (req_t *r, int64_t *total, int64_t delta, const char *what)
+{
+    if (pmo_i64_add (*total, delta, total) != PMO_OK)
+        return req_fail (r, PMO_EOVERFLOW, what, "%s: the project's total would overflow", what);
+    return PMO_OK;
+}
+
+/*  Adds delta to the totals record at key (creating it). */
+static int
+s_add_totals_at (req_t *r, unsigned db, const pmo_key_t *k, const char *project,
+                 const Pmo__ProjectTotals *d)
+{
+    Pmo__ProjectTotals *old = NULL;
+    int rc = tables_get (r->txn, db, k, &pmo__project_totals__descriptor, (void **) &old);
+    if (rc && rc != PMO_ENOTFOUND)
+        return req_fail (r, rc, "", "totals of %s: %s", project, pmo_strerror (rc));
+    req_keep (r, old);
+    Pmo__ProjectTotals t = PMO__PROJECT_TOTALS__INIT;
+    if (old)
+        t = *old;
+    t.project = db == DB_TOTALS ? (char *) project : NULL;
+    rc = s_add (r, &t.minutes, d->minutes, "minutes");
+    if (!rc) rc = s_add (r, &t.labour_minor, d->labour_minor, "cost");
+    if (!rc) rc = s_add (r, &t.cost_minor, d->cost_minor, "amount");
+    if (!rc) rc = s_add (r, &t.material_minor, d->material_minor, "amount");
+    if (!rc) rc = s_add (r, &t.travel_minor, d->travel_minor, "amount");
+    if (!rc) rc = s_add (r, &t.contractor_minor, d->contractor_minor, "amount");
+    if (!rc) rc = s_add (r, &t.other_minor, d->other_minor, "amount");
+    if (!rc) rc = s_add (r, &t.labour_cost_minor, d->labour_cost_minor, "amount");
+    if (rc)
+        return rc;
+    t.has_minutes = t.has_labour_minor = t.has_cost_minor = true;
+    t.has_material_minor = t.has_travel_minor = t.has_contractor_minor = true;
+    t.has_other_minor = t.has_labour_cost_minor = true;
+    t.has_time_entries = t.has_cost_entries = t.has_progress_updates = true;
+    t.time_entries += d->time_entries;
+    t.cost_entries += d->cost_entries;
+    t.progress_updates += d->progress_updates;
+    t.has_last_update_ms = true;
+    t.last_update_ms = r->now_ms;
+    rc = tables_put (r->txn, db, k, &t, &r->broker->scratch, 0);
+    return rc ? req_fail (r, rc, "", "totals of %s: %s", project, pmo_strerror (rc)) : PMO_OK;
+}
+
+static int
+s_add_totals (req_t *r, const char *project, int32_t day, const Pmo__ProjectTotals *d)
+{
+    pmo_key_t k;
+    tables_key_code (&k, project);
+    int rc = s_add_totals_at (r, DB_TOTALS, &k, project, d);
+    if (rc)
+        return rc;
+    /*  Per day too: figures "as of a date" and monthly reports read these,
+     *  whenever the entries arrived. */
+    tables_key_day (&k, project, day);
+    return s_add_totals_at (r, DB_DAILY, &k, project, d);
+}
+
+static uint64_t
+s_next_entry_id (req_t *r)
+{
+    return r->broker->next_entry_id++;
+}
+
+int
+handle_time (req_t *r)
+{
+    Pmo__TimeEntry e = *r->req->time;
+    Pmo__Project *p;
+    Pmo__Person *who;
+    int32_t day;
+    int rc = s_open_project (r, e.project, &p);
+    if (!rc)
+        rc = req_load (r, DB_PEOPLE, e.person, "person", &pmo__person__descriptor, (void **) &who);
+    if (!rc)
+        rc = s_entry_date (r, e.date, &day);
+    if (!rc && !e.has_minutes)
+        rc = req_fail (r, PMO_EINVAL, "minutes", "minutes: missing");
+    if (!rc)
+        rc = pmo_check_range ("minutes", e.minutes, 1, PMO_MAX_MINUTES_PER_DAY, &r->reason);
+    if (!rc)
+        rc = pmo_check_text ("activity", e.activity, PMO_MAX_NAME_BYTES, false, &r->reason);
+    if (!rc)
+        rc = pmo_check_text ("note", e.note, PMO_MAX_NOTE_BYTES, false, &r->reason);
+    if (rc)
+        return rc;
+
+    /*  One person, one day, all projects: at most 24 h. */
+    pmo_key_t dk;
+    tables_key_day (&dk, e.person, day);
+    pmo_val_t v;
+    int32_t booked = 0;
+    if (pmo_get (r->txn, DB_PERSON_DAY, dk.buf, dk.len, &v) == PMO_OK && v.len == 8)
+        booked = (int32_t) pmo_be64_get (v.data);
+    char dtext[11];
+    pmo_date_format (day, dtext);
+    if (booked + e.minutes > PMO_MAX_MINUTES_PER_DAY)
+        return req_fail (r, PMO_EINVAL, "minutes",
+                         "minutes: %s would have %d minutes on %s, more than 24 h (%d already booked)",
+                         e.person, booked + e.minutes, dtext, booked);
+
+    /*  Labour cost at the person's rate when booked: a later rate change
+     *  does not rewrite history. */
+    int64_t cost = 0;
+    if (who->has_rate_minor && who->rate_minor > 0) {
+        if (!streq (who->currency, p->currency))
+            return req_fail (r, PMO_EINVAL, "person",
+                             "person %s is paid in %s but project %s budgets in %s", e.person,
+                             who->currency, e.project, p->currency);
+        rc = pmo_i64_muldiv (e.minutes, who->rate_minor, 60, &cost);
+        if (rc)
+            return req_fail (r, rc, "minutes", "minutes: labour cost out of range");
+    }
+    uint8_t tb[8];
+    pmo_be64_put (tb, (uint64_t) (booked + e.minutes));
+    rc = pmo_put (r->txn, DB_PERSON_DAY, dk.buf, dk.len, tb, 8, 0);
+    if (rc)
+        return req_fail (r, rc, "", "person-day total: %s", pmo_strerror (rc));
+
+    e.has_id = true;
+    e.id = s_next_entry_id (r);
+    e.date = dtext;
+    e.has_cost_minor = true;
+    e.cost_minor = cost;
+    e.currency = p->currency;
+    e.has_booked_ms = true;
+    e.booked_ms = r->now_ms;
+    pmo_key_t k;
+    tables_key_seq (&k, e.id);
+    rc = tables_put (r->txn, DB_TIME, &k, &e, &r->broker->scratch, PMO_PUT_APPEND);
+    if (rc)
+        return req_fail (r, rc, "", "time entry: %s", pmo_strerror (rc));
+    Pmo__ProjectTotals d = PMO__PROJECT_TOTALS__INIT;
+    d.minutes = e.minutes;
+    d.labour_minor = cost;
+    d.time_entries = 1;
+    rc = s_add_totals (r, e.project, day, &d);
+    if (rc)
+        return rc;
+    char topic[48];
+    snprintf (topic, sizeof topic, "time.%s", e.project);
+    return events_emit (r, topic, e.project, PMO__EVENT__BODY_TIME, &e);
+}
+
+int
+handle_cost (req_t *r)
+{
+    Pmo__CostEntry e = *r->req->cost;
+    Pmo__Project *p;
+    int32_t day;
+    int rc = s_open_project (r, e.project, &p);
+    if (!rc)
+        rc = s_entry_date (r, e.date, &day);
+    if (!rc && !e.has_amount_minor)
+        rc = req_fail (r, PMO_EINVAL, "amount", "amount: missing");
+    if (!rc && e.amount_minor == 0)
+        rc = req_fail (r, PMO_EINVAL, "amount", "amount: must not be zero");
+    if (!rc)
+        rc = pmo_check_range ("amount", e.amount_minor, -PMO_MAX_AMOUNT_MINOR, PMO_MAX_AMOUNT_MINOR,
+                              &r->reason);
+    if (!rc && e.currency && *e.currency && !streq (e.currency, p->currency))
+        rc = req_fail (r, PMO_EINVAL, "currency", "currency: %.8s does not match project %s's %s",
+                       e.currency, e.project, p->currency);
+    if (!rc && (!e.has_category || e.category == PMO__COST_CATEGORY__COST_CATEGORY_UNSET)) {
+        e.has_category = true;
+        e.category = PMO__COST_CATEGORY__COST_OTHER;
+    }
+    if (!rc && (e.category < PMO__COST_CATEGORY__COST_LABOUR || e.category > PMO__COST_CATEGORY__COST_OTHER))
+        rc = req_fail (r, PMO_EINVAL, "category", "category: %d is not a cost category", (int) e.category);
+    if (!rc)
+        rc = pmo_check_text ("note", e.note, PMO_MAX_NOTE_BYTES, false, &r->reason);
+    if (rc)
+        return rc;
+
+    char dtext[11];
+    pmo_date_format (day, dtext);
+    e.has_id = true;
+    e.id = s_next_entry_id (r);
+    e.date = dtext;
+    e.currency = p->currency;
+    e.has_booked_ms = true;
+    e.booked_ms = r->now_ms;
+    pmo_key_t k;
+    tables_key_seq (&k, e.id);
+    rc = tables_put (r->txn, DB_COST, &k, &e, &r->broker->scratch, PMO_PUT_APPEND);
+    if (rc)
+        return req_fail (r, rc, "", "cost entry: %s", pmo_strerror (rc));
+    Pmo__ProjectTotals d = PMO__PROJECT_TOTALS__INIT;
+    d.cost_minor = e.amount_minor;
+    d.cost_entries = 1;
+    switch (e.category) {
+    case PMO__COST_CATEGORY__COST_LABOUR: d.labour_cost_minor = e.amount_minor; break;
+    case PMO__COST_CATEGORY__COST_MATERIAL: d.material_minor = e.amount_minor; break;
+    case PMO__COST_CATEGORY__COST_TRAVEL: d.travel_minor = e.amount_minor; break;
+    case PMO__COST_CATEGORY__COST_CONTRACTOR: d.contractor_minor = e.amount_minor; break;
+    default: d.other_minor = e.amount_minor; break;
+    }
+    rc = s_add_totals (r, e.project, day, &d);
+    if (rc)
+        return rc;
+    char topic[48];
+    snprintf (topic, sizeof topic, "cost.%s", e.project);
+    return events_emit (r, topic, e.project, PMO__EVENT__BODY_COST, &e);
+}
+
+int
+handle_progress (req_t *r)
+{
+    Pmo__Progress g = *r->req->progress;
+    Pmo__Project *p;
+    int32_t day;
+    int rc = s_open_project (r, g.project, &p);
+    if (!rc)
+        rc = s_entry_date (r, g.date, &day);
+    if (!rc && !g.has_percent_bp)
+        rc = req_fail (r, PMO_EINVAL, "percent", "percent: missing");
+    if (!rc && (g.percent_bp < 0 || g.percent_bp > 10000))
+        rc = req_fail (r, PMO_EINVAL, "percent", "percent: %d.%02d is outside 0..100", g.percent_bp / 100,
+                       (g.percent_bp < 0 ? -g.percent_bp : g.percent_bp) % 100);
+    if (!rc)
+        rc = pmo_check_text ("note", g.note, PMO_MAX_NOTE_BYTES, false, &r->reason);
+    if (rc)
+        return rc;
+    char dtext[11];
+    pmo_date_format (day, dtext);
+    if (g.milestone && *g.milestone) {
+        rc = milestone_reach (r, g.project, g.milestone, dtext);
+        if (rc)
+            return rc;
+    }
+    Pmo__Project np = *p;
+    g.has_previous_bp = true;
+    g.previous_bp = p->percent_bp;
+    g.date = dtext;
+    np.has_percent_bp = true;
+    np.percent_bp = g.percent_bp;
+    np.has_updated_ms = true;
+    np.updated_ms = r->now_ms;
+    pmo_key_t k;
+    tables_key_code (&k, np.code);
+    rc = tables_put (r->txn, DB_PROJECTS, &k, &np, &r->broker->scratch, 0);
+    if (rc)
+        return req_fail (r, rc, "", "project %s: %s", np.code, pmo_strerror (rc));
+    Pmo__ProjectTotals d = PMO__PROJECT_TOTALS__INIT;
+    d.progress_updates = 1;
+    rc = s_add_totals (r, g.project, day, &d);
+    if (rc)
+        return rc;
+    char topic[48];
+    snprintf (topic, sizeof topic, "progress.%s", g.project);
+    return events_emit (r, topic, g.project, PMO__EVENT__BODY_PROGRESS, &g);
+}
+
+int
+handle_milestone_reached (req_t *r)
+{
+    const Pmo__MilestoneReached *m = r->req->milestone_reached;
+    Pmo__Project *p;
+    int32_t day;
+    int rc = s_open_project (r, m->project, &p);
+    if (!rc)
+        rc = s_entry_date (r, m->date, &day);
+    if (!rc)
+        rc = pmo_check_text ("note", m->note, PMO_MAX_NOTE_BYTES, false, &r->reason);
+    if (rc)
+        return rc;
+    char dtext[11];
+    pmo_date_format (day, dtext);
+    return milestone_reach (r, m->project, m->name, dtext);
+}

@@ -1,0 +1,100 @@
+/*  tables: the only place pmod turns records into LMDB values and back. */
+#include "tables.h"
+
+#include "pmo/pmo_error.h"
+
+static const char *const s_names[DB_COUNT] = {
+    [DB_PORTFOLIOS] = "portfolios", [DB_PROGRAMMES] = "programmes",
+    [DB_TEAMS] = "teams",           [DB_PEOPLE] = "people",
+    [DB_PROJECTS] = "projects",     [DB_MILESTONES] = "milestones",
+    [DB_TOTALS] = "totals",         [DB_DAILY] = "daily",
+    [DB_PERSON_DAY] = "person_day", [DB_TIME] = "time",
+    [DB_COST] = "cost",             [DB_EVENTS] = "events",
+    [DB_PROJECT_EVENTS] = "project_events", [DB_DEDUP] = "dedup",
+};
+
+void
+tables_store_opts (pmo_store_opts_t *opts)
+{
+    memset (opts, 0, sizeof *opts);
+    opts->kind = PMOD_SCHEMA_KIND;
+    opts->version = PMOD_SCHEMA_VERSION;
+    opts->dbs = s_names;
+    opts->n_dbs = DB_COUNT;
+}
+
+int
+tables_get (pmo_txn_t *txn, unsigned db, const pmo_key_t *key, const ProtobufCMessageDescriptor *d,
+            void **msg_p)
+{
+    *msg_p = NULL;
+    if (key->overflow)
+        return PMO_ETOOBIG;
+    pmo_val_t v;
+    int rc = pmo_get (txn, db, key->buf, key->len, &v);
+    if (rc)
+        return rc;
+    *msg_p = pmo_wire_unpack (d, v.data, v.len);
+    return *msg_p ? PMO_OK : PMO_ECORRUPT;
+}
+
+int
+tables_put (pmo_txn_t *txn, unsigned db, const pmo_key_t *key, const void *msg, pmo_buf_t *scratch,
+            unsigned flags)
+{
+    if (key->overflow)
+        return PMO_ETOOBIG;
+    pmo_wire_pack (msg, scratch);
+    return pmo_put (txn, db, key->buf, key->len, scratch->data, scratch->len, flags);
+}
+
+bool
+tables_has (pmo_txn_t *txn, unsigned db, const pmo_key_t *key)
+{
+    pmo_val_t v;
+    return !key->overflow && pmo_get (txn, db, key->buf, key->len, &v) == PMO_OK;
+}
+
+void
+tables_key_code (pmo_key_t *k, const char *code)
+{
+    pmo_key_init (k);
+    pmo_key_str (k, code);
+}
+
+void
+tables_key_milestone (pmo_key_t *k, const char *project, const char *name)
+{
+    pmo_key_init (k);
+    pmo_key_str (k, project);
+    pmo_key_str (k, name);
+}
+
+void
+tables_key_day (pmo_key_t *k, const char *code, int32_t day)
+{
+    pmo_key_init (k);
+    pmo_key_str (k, code);
+    pmo_key_i32 (k, day);
+}
+
+void
+tables_key_seq (pmo_key_t *k, uint64_t seq)
+{
+    pmo_key_init (k);
+    pmo_key_u64 (k, seq);
+}
+
+uint64_t
+tables_last_u64 (pmo_txn_t *txn, unsigned db)
+{
+    pmo_cursor_t *cur;
+    uint64_t last = 0;
+    if (pmo_cursor_open (txn, db, &cur))
+        return 0;
+    pmo_val_t k, v;
+    if (pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &v) == PMO_OK && k.len == 8)
+        last = pmo_be64_get (k.data);
+    pmo_cursor_close (&cur);
+    return last;
+}

@@ -1,0 +1,66 @@
+/*  tables: pmod's named databases and typed record access.
+ *
+ *  Keys (all composite keys via pmo_key_t: strings NUL-terminated, integers
+ *  big-endian so byte order is numeric order):
+ *    portfolios, programmes, teams, people, projects : code            -> record
+ *    milestones     : project \0 name \0                               -> Milestone
+ *    totals         : project \0                                       -> ProjectTotals
+ *    daily          : project \0 day(i32)                              -> ProjectTotals (that day)
+ *    person_day     : person \0 day(i32)                               -> minutes (u64 BE)
+ *    time, cost     : entry id (u64, server-assigned, appended)        -> TimeEntry / CostEntry
+ *    events         : seq (u64, appended)                              -> Event (the audit log)
+ *    project_events : project \0 seq(u64)                              -> (empty)  index for log --project
+ *    dedup          : agent \0 seq(u64)                                -> event seq (8 bytes BE)
+ */
+#ifndef BROKER_TABLES_H
+#define BROKER_TABLES_H
+
+#include "pmo/pmo_store.h"
+#include "pmo/pmo_wire.h"
+
+#define PMOD_SCHEMA_KIND "pmod"
+#define PMOD_SCHEMA_VERSION 1
+
+enum {
+    DB_PORTFOLIOS,
+    DB_PROGRAMMES,
+    DB_TEAMS,
+    DB_PEOPLE,
+    DB_PROJECTS,
+    DB_MILESTONES,
+    DB_TOTALS,
+    DB_DAILY,
+    DB_PERSON_DAY,
+    DB_TIME,
+    DB_COST,
+    DB_EVENTS,
+    DB_PROJECT_EVENTS,
+    DB_DEDUP,
+    DB_COUNT
+};
+
+/*  Options to open pmod's store with (names, kind, version). */
+void tables_store_opts (pmo_store_opts_t *opts);
+
+/*  Reads and decodes the record at key.  On PMO_OK *msg_p is owned by the
+ *  caller (pmo_wire_free).  PMO_ENOTFOUND when absent, PMO_ECORRUPT when the
+ *  stored bytes do not decode. */
+int tables_get (pmo_txn_t *txn, unsigned db, const pmo_key_t *key, const ProtobufCMessageDescriptor *d,
+                void **msg_p);
+/*  Encodes msg (using scratch) and stores it at key. */
+int tables_put (pmo_txn_t *txn, unsigned db, const pmo_key_t *key, const void *msg, pmo_buf_t *scratch,
+                unsigned flags);
+/*  True when key exists in db. */
+bool tables_has (pmo_txn_t *txn, unsigned db, const pmo_key_t *key);
+
+/*  Key builders for the single-string tables and the composite ones. */
+void tables_key_code (pmo_key_t *k, const char *code);
+void tables_key_milestone (pmo_key_t *k, const char *project, const char *name);
+void tables_key_day (pmo_key_t *k, const char *code, int32_t day);
+void tables_key_seq (pmo_key_t *k, uint64_t seq);
+
+/*  The last u64 key in db (0 when empty): next ids derive from the data,
+ *  so no counter can drift from what is stored. */
+uint64_t tables_last_u64 (pmo_txn_t *txn, unsigned db);
+
+#endif
