@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what pmo builds and tests with, from Debian 12 packages.
+set -euo pipefail
+if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends \
+  build-essential cmake pkg-config ca-certificates \
+  libzmq3-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev \
+  libjson-c-dev libinih-dev
