@@ -31,6 +31,7 @@ typedef struct {
     pmo_reason_t reason;
     uint64_t seq;
     bool duplicate;
+    bool deferred;               /* answered later (backup)               */
     pmo_buf_t reply;             /* packed Reply, sent after commit       */
 } item_t;
 
@@ -289,8 +290,13 @@ s_answer_read (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
     s_req_init (&r, broker, txn, it, now_ms);
     Pmo__Reply reply = PMO__REPLY__INIT;
     r.reply = &reply;
+    if (it->has_id) {
+        r.peer = zmq_msg_data (&it->id);
+        r.peer_len = zmq_msg_size (&it->id);
+    }
     it->rc = txn ? it->entry->handler (&r) : PMO_EINTERNAL;
     it->reason = r.reason;
+    it->deferred = it->rc == PMO_OK && r.deferred;
     if (it->rc)
         reply.body_case = PMO__REPLY__BODY__NOT_SET;
     s_pack_reply (it, &reply);
@@ -372,6 +378,8 @@ batch_process (broker_t *broker)
     s_process_items (broker);
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
+        if (it->deferred)
+            continue;
         /*  ROUTER drops replies to peers that have gone: nothing to do. */
         if (zmq_msg_send (&it->id, broker->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
             continue;

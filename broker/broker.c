@@ -108,7 +108,8 @@ broker_run (broker_t *self)
 {
     while (!*self->stop_flag) {
         zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}};
-        int n = zmq_poll (items, 1, 1000);
+        /*  A running backup is checked often; otherwise wake for timers. */
+        int n = zmq_poll (items, 1, self->backup ? 20 : 1000);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -117,7 +118,9 @@ broker_run (broker_t *self)
         }
         if (n > 0 && batch_collect (self))
             batch_process (self);
+        backup_check (self);
     }
+    backup_join (self);
     pmo_log_info ("stopping: %llu requests in %llu commits, last seq %llu",
                   (unsigned long long) self->n_requests, (unsigned long long) self->n_commits,
                   (unsigned long long) self->last_seq);

@@ -32,6 +32,9 @@ typedef struct {
     pmo_buf_t scratch;           /* packing buffer for handlers          */
     batch_t *batch;
     volatile int *stop_flag;     /* set by the signal handler            */
+    void *backup_pipe;           /* PAIR: the backup thread reports here */
+    struct backup_job *backup;   /* the running backup, or NULL          */
+    bool clock_settable;         /* started with a fixed (test) clock    */
     uint64_t n_requests;
     uint64_t n_commits;
 } broker_t;
@@ -48,6 +51,9 @@ typedef struct {
     uint64_t seq;                /* first event seq this request made    */
     bool duplicate;              /* a resend of an applied update        */
     Pmo__Reply *reply;           /* for queries: body set by handler     */
+    const void *peer;            /* ROUTER id of the sender (may be NULL) */
+    size_t peer_len;
+    bool deferred;               /* reply will be sent later (backup)    */
     void **owned;                /* unpacked messages freed after reply  */
     size_t n_owned, cap_owned;
 } req_t;
@@ -103,6 +109,16 @@ int events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__B
 /*  Reads the newest seq from the log (at start-up). */
 uint64_t events_last_seq (pmo_txn_t *txn);
 
+/* ---- backup.c: consistent copies while serving -------------------------- */
+
+/*  Starts copying the store to path in a worker thread; the reply to peer
+ *  is sent when it ends (backup_check).  PMO_EBUSY when one is running. */
+int backup_start (broker_t *broker, const void *peer, size_t peer_len, uint64_t corr, const char *path);
+/*  Sends the reply of a finished backup, if any.  Called from the loop. */
+void backup_check (broker_t *broker);
+/*  Waits for a running backup to end (at shutdown). */
+void backup_join (broker_t *broker);
+
 /* ---- handlers (handle_*.c) ---------------------------------------------- */
 
 /*  Marks milestone `name` of project reached on date and emits
@@ -127,6 +143,8 @@ int handle_list (req_t *r);
 int handle_project_show (req_t *r);
 int handle_status (req_t *r);
 int handle_log (req_t *r);
+int handle_backup (req_t *r);
+int handle_clock_set (req_t *r);
 
 /* ---- req.c: helpers shared by handlers ---------------------------------- */
 

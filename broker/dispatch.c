@@ -26,6 +26,8 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_PROJECT_SHOW, "project_show", R, false, handle_project_show},
     {PMO__REQUEST__BODY_STATUS, "status", R, false, handle_status},
     {PMO__REQUEST__BODY_LOG, "log", R, false, handle_log},
+    {PMO__REQUEST__BODY_BACKUP, "backup", R, false, handle_backup},
+    {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", R, false, handle_clock_set},
 };
 
 const dispatch_entry_t *

@@ -147,6 +147,7 @@ main (int argc, char **argv)
         return rc == PMO_ELOCKED || rc == PMO_ESCHEMA || rc == PMO_ECORRUPT ? 3 : 1;
     }
     broker->stop_flag = &s_stop;
+    broker->clock_settable = pmo_clock_is_fixed ();
     if (pmo_clock_is_fixed ()) {
         char now[25];
         pmo_datetime_format (pmo_clock_now_ms (), now);

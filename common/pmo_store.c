@@ -280,6 +280,30 @@ pmo_store_backup (pmo_store_t *store, const char *path)
     return s_rc (mdb_env_copy2 (store->env, path, MDB_CP_COMPACT));
 }
 
+int
+pmo_store_backup_file (pmo_store_t *store, const char *path)
+{
+    if (access (path, F_OK) == 0)
+        return PMO_EEXIST;
+    char tmp[4200];
+    snprintf (tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno;
+    int rc = s_rc (mdb_env_copyfd2 (store->env, fd, MDB_CP_COMPACT));
+    if (!rc && fsync (fd) != 0)
+        rc = errno;
+    if (close (fd) != 0 && !rc)
+        rc = errno;
+    /*  Rename only a complete copy: a crash leaves path.tmp, never a torn
+     *  file under the name the operator asked for. */
+    if (!rc && rename (tmp, path) != 0)
+        rc = errno;
+    if (rc)
+        unlink (tmp);
+    return rc;
+}
+
 void
 pmo_store_usage (pmo_store_t *store, size_t *map_size, size_t *used)
 {

@@ -49,6 +49,11 @@ unsigned pmo_store_found_version (const pmo_store_t *store);
 /*  Writes a compacted, consistent copy into the empty or new directory
  *  path while other transactions go on.  Returns PMO_OK or an errno. */
 int pmo_store_backup (pmo_store_t *store, const char *path);
+/*  Writes a compacted, consistent copy of the data file to path (a new
+ *  file, created 0600 via path.tmp + fsync + rename) while other
+ *  transactions go on.  To start from it: put it as DIR/data.mdb.
+ *  Returns PMO_OK, PMO_EEXIST (path exists) or an errno. */
+int pmo_store_backup_file (pmo_store_t *store, const char *path);
 /*  Current map size in bytes and bytes in use (last page x page size). */
 void pmo_store_usage (pmo_store_t *store, size_t *map_size, size_t *used);
 
