@@ -1,0 +1,751 @@
+/*  pmoctl: the operator's command line for pmod.
+ *
+ *  main.c owns the command table (noun, verb, handler, options, help), the
+ *  one flag parser every command shares, the call to pmod with its exit-code
+ *  mapping, and the small local checks of obviously malformed input.  The
+ *  handlers live in cmd_<noun>.c and never parse flags or exit themselves.
+ *
+ *  Exit codes: 0 success; 1 usage error or a rejection by pmod (the line
+ *  printed is Reply.reason); 2 pmod unreachable or silent past --timeout.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pmo/pmo_clock.h"
+#include "pmo/pmo_date.h"
+#include "pmo/pmo_error.h"
+#include "pmo/pmo_json.h"
+#include "pmo/pmo_log.h"
+#include "pmo/pmo_money.h"
+#include "pmoctl.h"
+
+/*  ---- the command table ---------------------------------------------------- */
+
+static const pmoctl_cmd_t s_commands[] = {
+    {"portfolio", "add", cmd_portfolio_add, cmd_portfolio_add_opts, "CODE", 1, 1, 0,
+     "create a portfolio"},
+    {"portfolio", "list", cmd_portfolio_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "list portfolios"},
+    {"programme", "add", cmd_programme_add, cmd_programme_add_opts, "CODE", 1, 1, 0,
+     "create a programme in a portfolio"},
+    {"programme", "list", cmd_programme_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "list programmes"},
+    {"team", "add", cmd_team_add, cmd_team_add_opts, "CODE", 1, 1, 0, "create a team"},
+    {"team", "list", cmd_team_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "list teams and when their agent was last heard"},
+    {"person", "add", cmd_person_add, cmd_person_add_opts, "ID", 1, 1, 0,
+     "create a person with an hourly cost rate and a weekly capacity"},
+    {"person", "list", cmd_person_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV, "list people"},
+    {"project", "add", cmd_project_add, cmd_project_add_opts, "CODE", 1, 1, 0,
+     "create a project with its baseline dates and budget"},
+    {"project", "list", cmd_project_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV, "list projects"},
+    {"project", "show", cmd_project_show, cmd_project_show_opts, "CODE", 1, 1, 0,
+     "show a project: baseline, budget, actuals, milestones, recent activity"},
+    {"project", "set", cmd_project_set, cmd_project_set_opts, "CODE", 1, 1, 0,
+     "change fields of a project"},
+    {"milestone", "add", cmd_milestone_add, cmd_milestone_add_opts, "CODE NAME", 2, 2, 0,
+     "add a milestone to project CODE"},
+    {"milestone", "list", cmd_milestone_list, NULL, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "list the milestones of project CODE with their slip"},
+    {"milestone", "set", cmd_milestone_set, cmd_milestone_set_opts, "CODE NAME", 2, 2, 0,
+     "change dates or weight of a milestone"},
+    {"milestone", "reach", cmd_milestone_reach, cmd_milestone_reach_opts, "CODE NAME", 2, 2, 0,
+     "mark a milestone reached (on --date, default today)"},
+    {"status", NULL, cmd_status, cmd_status_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "one line per project: status, % complete, budget, actual, hours, next milestone"},
+    {"log", NULL, cmd_log, cmd_log_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "the audit trail, one line per event"},
+    {"ping", NULL, cmd_ping, NULL, NULL, 0, 0, 0, "print pmod's version and last seq"},
+};
+
+/*  ---- global options --------------------------------------------------------- */
+
+enum {
+    G_ENDPOINT = 1000,
+    G_TIMEOUT,
+    G_JSON,
+    G_CSV,
+    G_ACTOR,
+    G_LOG_LEVEL,
+    G_HELP,
+    G_CMD_BASE = 2000  /* command option i has getopt value G_CMD_BASE + i */
+};
+
+typedef struct {
+    const char *name;
+    int has_arg;
+    int key;
+    const char *metavar;
+    const char *help;
+} s_global_t;
+
+static const s_global_t s_globals[] = {
+    {"endpoint", required_argument, G_ENDPOINT, "EP",
+     "pmod request endpoint (default $PMO_ENDPOINT, else " PMO_DEFAULT_ENDPOINT ")"},
+    {"timeout", required_argument, G_TIMEOUT, "MS", "how long to wait for pmod (default 5000)"},
+    {"json", no_argument, G_JSON, NULL, "print one JSON document on stdout"},
+    {"csv", no_argument, G_CSV, NULL, "lists, status and log as CSV with a header line"},
+    {"actor", required_argument, G_ACTOR, "NAME",
+     "who asks, recorded in the audit trail (default $USER)"},
+    {"log-level", required_argument, G_LOG_LEVEL, "LEVEL",
+     "error, warn, info or debug (default warn, or $PMO_LOG)"},
+    {"help", no_argument, G_HELP, NULL, "this help; also pmoctl NOUN --help, pmoctl NOUN VERB --help"},
+};
+
+/*  ---- help ------------------------------------------------------------------- */
+
+static size_t
+s_n_opts (const pmoctl_opt_t *opts)
+{
+    size_t n = 0;
+    while (opts && opts[n].name)
+        n++;
+    return n;
+}
+
+/*  "pmoctl project add CODE --name N ... [--programme P] ..." */
+static void
+s_print_synopsis (FILE *f, const pmoctl_cmd_t *cmd)
+{
+    fprintf (f, "pmoctl %s", cmd->noun);
+    if (cmd->verb)
+        fprintf (f, " %s", cmd->verb);
+    if (cmd->args)
+        fprintf (f, " %s", cmd->args);
+    size_t n = s_n_opts (cmd->opts);
+    for (size_t i = 0; i < n; i++)
+        if (cmd->opts[i].is_required)
+            fprintf (f, " --%s %s", cmd->opts[i].name, cmd->opts[i].metavar);
+    for (size_t i = 0; i < n; i++)
+        if (!cmd->opts[i].is_required)
+            fprintf (f, " [--%s %s]", cmd->opts[i].name, cmd->opts[i].metavar);
+}
+
+static void
+s_print_option (FILE *f, const char *name, const char *metavar, const char *help,
+                bool is_required)
+{
+    char left[64];
+    snprintf (left, sizeof left, "--%s%s%s", name, metavar ? " " : "", metavar ? metavar : "");
+    fprintf (f, "  %-20s %s%s\n", left, help, is_required ? " (required)" : "");
+}
+
+static void
+s_print_globals (FILE *f)
+{
+    fprintf (f, "\nGlobal options (before or after the command):\n");
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_globals); i++)
+        s_print_option (f, s_globals[i].name, s_globals[i].metavar, s_globals[i].help, false);
+}
+
+static void
+s_help_all (FILE *f)
+{
+    fprintf (f, "usage: pmoctl [global options] NOUN [VERB] [ARGS] [options]\n\nCommands:\n");
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_commands); i++) {
+        fputs ("  ", f);
+        s_print_synopsis (f, &s_commands[i]);
+        fprintf (f, "\n      %s\n", s_commands[i].summary);
+    }
+    s_print_globals (f);
+    fprintf (f, "\nExit status: 0 success, 1 usage error or rejected by pmod, "
+                "2 pmod unreachable or no answer within --timeout.\n");
+}
+
+static void
+s_help_noun (FILE *f, const char *noun)
+{
+    fprintf (f, "Commands for %s:\n", noun);
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_commands); i++) {
+        if (!streq (s_commands[i].noun, noun))
+            continue;
+        fputs ("  ", f);
+        s_print_synopsis (f, &s_commands[i]);
+        fprintf (f, "\n      %s\n", s_commands[i].summary);
+    }
+    fprintf (f, "\nSee pmoctl %s VERB --help for the options of one command.\n", noun);
+}
+
+static void
+s_help_cmd (FILE *f, const pmoctl_cmd_t *cmd)
+{
+    fputs ("usage: ", f);
+    s_print_synopsis (f, cmd);
+    fprintf (f, "\n\n%c%s.\n", toupper ((unsigned char) cmd->summary[0]), cmd->summary + 1);
+    size_t n = s_n_opts (cmd->opts);
+    if (n > 0) {
+        fprintf (f, "\nOptions:\n");
+        for (size_t i = 0; i < n; i++)
+            s_print_option (f, cmd->opts[i].name, cmd->opts[i].metavar, cmd->opts[i].help,
+                            cmd->opts[i].is_required);
+    }
+    s_print_globals (f);
+    if (!(cmd->flags & PMOCTL_CMD_CSV))
+        fprintf (f, "  (--csv does not apply to this command)\n");
+}
+
+/*  ---- locating the command ---------------------------------------------------- */
+
+/*  The global option that token names (exact, or an unambiguous prefix as
+ *  getopt_long accepts), or NULL. */
+static const s_global_t *
+s_global_for (const char *token)
+{
+    if (strncmp (token, "--", 2) != 0)
+        return NULL;
+    const char *name = token + 2;
+    size_t len = strcspn (name, "=");
+    const s_global_t *found = NULL;
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_globals); i++) {
+        if (strncmp (s_globals[i].name, name, len) != 0)
+            continue;
+        if (strlen (s_globals[i].name) == len)
+            return &s_globals[i];
+        if (found)
+            return NULL;  /* ambiguous */
+        found = &s_globals[i];
+    }
+    return found;
+}
+
+static bool
+s_noun_known (const char *noun)
+{
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_commands); i++)
+        if (streq (s_commands[i].noun, noun))
+            return true;
+    return false;
+}
+
+static bool
+s_noun_has_verbs (const char *noun)
+{
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_commands); i++)
+        if (streq (s_commands[i].noun, noun) && s_commands[i].verb)
+            return true;
+    return false;
+}
+
+static const pmoctl_cmd_t *
+s_find (const char *noun, const char *verb)
+{
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_commands); i++) {
+        const pmoctl_cmd_t *c = &s_commands[i];
+        if (streq (c->noun, noun) && (c->verb ? verb && streq (c->verb, verb) : !verb))
+            return c;
+    }
+    return NULL;
+}
+
+/*  "add, list, show, set" */
+static void
+s_verbs_of (const char *noun, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < PMO_ARRAY_LEN (s_commands); i++) {
+        if (!streq (s_commands[i].noun, noun) || !s_commands[i].verb)
+            continue;
+        size_t len = strlen (buf);
+        snprintf (buf + len, n - len, "%s%s", len ? ", " : "", s_commands[i].verb);
+    }
+}
+
+typedef struct {
+    int noun_at;     /* argv index, 0 when absent */
+    int verb_at;
+    bool wants_help;
+} s_scan_t;
+
+/*  Finds the noun, the verb and --help among argv without knowing the
+ *  command's own options yet: the only options that may come before the
+ *  command words are global ones, whose arity we know. */
+static void
+s_scan (int argc, char **argv, s_scan_t *scan)
+{
+    memset (scan, 0, sizeof *scan);
+    bool is_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *t = argv[i];
+        if (streq (t, "--"))
+            break;
+        if (streq (t, "--help") || streq (t, "-h")) {
+            scan->wants_help = true;
+            continue;
+        }
+        if (t[0] == '-' && t[1] != '\0') {
+            const s_global_t *g = is_done ? NULL : s_global_for (t);
+            if (g && g->has_arg == required_argument && !strchr (t, '='))
+                i++;
+            continue;
+        }
+        if (is_done)
+            continue;
+        if (!scan->noun_at) {
+            scan->noun_at = i;
+            is_done = !s_noun_known (t) || !s_noun_has_verbs (t);
+        } else {
+            scan->verb_at = i;
+            is_done = true;
+        }
+    }
+}
+
+/*  ---- parsing a command line ----------------------------------------------------- */
+
+/*  Parses options and positionals for cmd from argv without the command
+ *  words (av, ac; av is permuted).  Returns PMOCTL_EXIT_OK or prints one line
+ *  and returns PMOCTL_EXIT_USAGE. */
+static int
+s_parse (pmoctl_t *ctl, int ac, char **av)
+{
+    const pmoctl_cmd_t *cmd = ctl->cmd;
+    size_t n_opts = s_n_opts (cmd->opts);
+    size_t n_globals = PMO_ARRAY_LEN (s_globals);
+    struct option *longopts = pmo_calloc (n_globals + n_opts + 1, sizeof *longopts);
+    for (size_t i = 0; i < n_globals; i++)
+        longopts[i] = (struct option) {s_globals[i].name, s_globals[i].has_arg, NULL,
+                                       s_globals[i].key};
+    for (size_t i = 0; i < n_opts; i++)
+        longopts[n_globals + i] = (struct option) {cmd->opts[i].name, required_argument, NULL,
+                                                   G_CMD_BASE + (int) i};
+    char name[64];
+    snprintf (name, sizeof name, "%s%s%s", cmd->noun, cmd->verb ? " " : "",
+              cmd->verb ? cmd->verb : "");
+
+    int rc = PMOCTL_EXIT_OK;
+    bool is_json = false, is_csv = false;
+    const char *timeout = NULL;
+    opterr = 0;
+    optind = 1;
+    int key;
+    while (rc == PMOCTL_EXIT_OK && (key = getopt_long (ac, av, ":h", longopts, NULL)) != -1) {
+        switch (key) {
+        case G_ENDPOINT: ctl->endpoint = optarg; break;
+        case G_TIMEOUT: timeout = optarg; break;
+        case G_JSON: is_json = true; break;
+        case G_CSV: is_csv = true; break;
+        case G_ACTOR: ctl->actor = optarg; break;
+        case G_LOG_LEVEL: {
+            int level = pmo_log_level_parse (optarg);
+            if (level < 0)
+                rc = pmoctl_fail ("--log-level: '%s' is not error, warn, info or debug", optarg);
+            else
+                pmo_log_set_level ((pmo_log_level_t) level);
+            break;
+        }
+        case G_HELP:
+        case 'h': break;  /* handled by the scan */
+        case ':':
+            rc = pmoctl_fail ("%s: %s needs a value (see pmoctl %s --help)", name, av[optind - 1],
+                              name);
+            break;
+        case '?':
+            rc = pmoctl_fail ("%s: unknown option '%s' (see pmoctl %s --help)", name,
+                              av[optind - 1], name);
+            break;
+        default:
+            ctl->opt[key - G_CMD_BASE] = optarg;
+            break;
+        }
+    }
+    if (rc)
+        goto out;
+
+    if (timeout) {
+        uint64_t ms = 0;
+        if (pmoctl_parse_u64 ("--timeout", timeout, INT_MAX, &ms) != PMO_OK) {
+            rc = PMOCTL_EXIT_USAGE;
+            goto out;
+        }
+        if (ms == 0) {
+            rc = pmoctl_fail ("--timeout: must be at least 1 ms");
+            goto out;
+        }
+        ctl->timeout_ms = (int) ms;
+    }
+    if (is_json && is_csv) {
+        rc = pmoctl_fail ("--json and --csv exclude each other");
+        goto out;
+    }
+    if (is_csv && !(cmd->flags & PMOCTL_CMD_CSV)) {
+        rc = pmoctl_fail ("%s: --csv does not apply (use --json)", name);
+        goto out;
+    }
+    ctl->format = is_json ? OUT_JSON : is_csv ? OUT_CSV : OUT_TEXT;
+
+    ctl->args = av + optind;
+    ctl->n_args = ac - optind;
+    if (ctl->n_args < cmd->min_args || ctl->n_args > cmd->max_args) {
+        if (ctl->n_args > cmd->max_args)
+            rc = pmoctl_fail ("%s: unexpected argument '%s' (see pmoctl %s --help)", name,
+                              ctl->args[cmd->max_args], name);
+        else
+            rc = pmoctl_fail ("%s: expected %s (see pmoctl %s --help)", name, cmd->args, name);
+        goto out;
+    }
+    for (size_t i = 0; i < n_opts; i++) {
+        if (cmd->opts[i].is_required && !ctl->opt[i]) {
+            rc = pmoctl_fail ("%s: --%s is required (see pmoctl %s --help)", name,
+                              cmd->opts[i].name, name);
+            goto out;
+        }
+    }
+out:
+    free (longopts);
+    return rc;
+}
+
+/*  ---- talking to pmod ------------------------------------------------------------ */
+
+int
+pmoctl_fail (const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (line, sizeof line, fmt, ap);
+    va_end (ap);
+    fprintf (stderr, "pmoctl: %s\n", line);
+    return PMOCTL_EXIT_USAGE;
+}
+
+int
+pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p)
+{
+    *reply_p = NULL;
+    if (ctl->actor)
+        req->actor = (char *) ctl->actor;
+    int rc = PMO_OK;
+    if (!ctl->client) {
+        rc = pmo_client_open (ctl->endpoint, &ctl->client);
+        if (rc) {
+            fprintf (stderr, "pmoctl: cannot connect to %s: %s\n", ctl->endpoint,
+                     pmo_strerror (rc));
+            /*  A malformed endpoint is the operator's mistake, not an outage. */
+            return rc == EINVAL || rc == EPROTONOSUPPORT ? PMOCTL_EXIT_USAGE
+                                                         : PMOCTL_EXIT_UNREACHABLE;
+        }
+    }
+    Pmo__Reply *reply = NULL;
+    rc = pmo_client_call (ctl->client, req, ctl->timeout_ms, &reply);
+    if (rc == PMO_ETIMEOUT) {
+        fprintf (stderr, "pmoctl: no answer from pmod at %s within %d ms (is pmod running?)\n",
+                 ctl->endpoint, ctl->timeout_ms);
+        return PMOCTL_EXIT_UNREACHABLE;
+    }
+    if (rc) {
+        fprintf (stderr, "pmoctl: pmod at %s: %s\n", ctl->endpoint, pmo_strerror (rc));
+        return PMOCTL_EXIT_UNREACHABLE;
+    }
+    if (reply->status != PMO__STATUS__STATUS_OK) {
+        if (reply->reason && *reply->reason)
+            fprintf (stderr, "pmoctl: %s\n", reply->reason);
+        else
+            fprintf (stderr, "pmoctl: refused by pmod: %s\n",
+                     pmo_wire_reply_status_name (reply->status));
+        pmo_wire_free (reply);
+        return PMOCTL_EXIT_USAGE;
+    }
+    pmo_log_debug ("reply corr=%" PRIu64 " status=ok seq=%" PRIu64, reply->corr, reply->seq);
+    *reply_p = reply;
+    return PMOCTL_EXIT_OK;
+}
+
+int
+pmoctl_query (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply__BodyCase expect, Pmo__Reply **reply_p)
+{
+    int rc = pmoctl_call (ctl, req, reply_p);
+    if (rc)
+        return rc;
+    if ((*reply_p)->body_case != expect) {
+        fprintf (stderr, "pmoctl: pmod at %s: reply without the expected body (%d, not %d)\n",
+                 ctl->endpoint, (int) (*reply_p)->body_case, (int) expect);
+        pmo_wire_free (*reply_p);
+        *reply_p = NULL;
+        return PMOCTL_EXIT_USAGE;
+    }
+    return PMOCTL_EXIT_OK;
+}
+
+int
+pmoctl_list (pmoctl_t *ctl, Pmo__ListKind kind, const char *project, Pmo__Reply **reply_p)
+{
+    Pmo__ListQuery q = PMO__LIST_QUERY__INIT;
+    q.has_kind = true;
+    q.kind = kind;
+    q.project = (char *) project;
+    Pmo__Request req = PMO__REQUEST__INIT;
+    req.body_case = PMO__REQUEST__BODY_LIST;
+    req.list = &q;
+    return pmoctl_query (ctl, &req, PMO__REPLY__BODY_LISTING, reply_p);
+}
+
+void
+pmoctl_print_json (const void *msg, const char *array_key)
+{
+    json_object *obj = pmo_json_from_msg (msg);
+    if (array_key)
+        out_json_ensure_array (obj, array_key);
+    out_json_print (obj, stdout);
+    json_object_put (obj);
+}
+
+int
+pmoctl_write (pmoctl_t *ctl, Pmo__Request *req, const char *fmt, ...)
+{
+    Pmo__Reply *reply = NULL;
+    int rc = pmoctl_call (ctl, req, &reply);
+    if (rc)
+        return rc;
+    if (ctl->format == OUT_JSON) {
+        out_json_write_ok (reply->seq, stdout);
+    } else {
+        char what[512];
+        va_list ap;
+        va_start (ap, fmt);
+        vsnprintf (what, sizeof what, fmt, ap);
+        va_end (ap);
+        printf ("%s (seq %" PRIu64 ")\n", what, reply->seq);
+    }
+    pmo_wire_free (reply);
+    return PMOCTL_EXIT_OK;
+}
+
+/*  ---- local checks ------------------------------------------------------------------ */
+
+int
+pmoctl_check_date (const char *flag, const char *s)
+{
+    int32_t days;
+    if (!s || pmo_date_parse (s, &days) == PMO_OK)
+        return PMO_OK;
+    pmoctl_fail ("%s: '%s' is not a date (YYYY-MM-DD)", flag, s);
+    return PMO_EINVAL;
+}
+
+int
+pmoctl_parse_money (const char *flag, const char *s, const char *currency, int64_t *minor,
+                    char code[4])
+{
+    if (!s)
+        return PMO_OK;
+    if (currency && !pmo_currency_valid (currency)) {
+        pmoctl_fail ("--currency: '%s' is not an ISO 4217 currency code", currency);
+        return PMO_EINVAL;
+    }
+    int rc = pmo_money_parse (s, currency, minor, code);
+    if (rc == PMO_OK)
+        return PMO_OK;
+    int64_t probe;
+    if (rc == PMO_EOVERFLOW)
+        pmoctl_fail ("%s: '%s' is too large", flag, s);
+    else if (!currency && pmo_decimal_parse (s, 0, &probe) == PMO_OK)
+        pmoctl_fail ("%s: '%s' has no currency (write \"%s EUR\" or add --currency)", flag, s, s);
+    else
+        pmoctl_fail ("%s: '%s' is not an amount like \"1200.00 EUR\"", flag, s);
+    return PMO_EINVAL;
+}
+
+int
+pmoctl_parse_u64 (const char *flag, const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s)
+        return PMO_OK;
+    uint64_t v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned) (*p - '0');
+        if (v > (max - d) / 10) {
+            pmoctl_fail ("%s: '%s' is more than %" PRIu64, flag, s, max);
+            return PMO_EINVAL;
+        }
+        v = v * 10 + d;
+    }
+    if (p == s || *p) {
+        pmoctl_fail ("%s: '%s' is not a whole number", flag, s);
+        return PMO_EINVAL;
+    }
+    *out = v;
+    return PMO_OK;
+}
+
+int
+pmoctl_parse_status (const char *flag, const char *s, Pmo__ProjectStatus *out)
+{
+    if (!s)
+        return PMO_OK;
+    int v = pmo_wire_status_parse (s);
+    if (v < 0) {
+        pmoctl_fail ("%s: '%s' is not one of proposed, approved, active, on_hold, closed, "
+                     "cancelled", flag, s);
+        return PMO_EINVAL;
+    }
+    *out = (Pmo__ProjectStatus) v;
+    return PMO_OK;
+}
+
+/*  ---- formatting -------------------------------------------------------------------- */
+
+void
+pmoctl_fmt_money (int64_t minor, const char *currency, char *buf, size_t n)
+{
+    if (pmo_money_format (minor, currency, buf, n) != PMO_OK)
+        snprintf (buf, n, "%" PRId64 "%s%s", minor, currency && *currency ? " " : "",
+                  currency ? currency : "");
+}
+
+void
+pmoctl_fmt_money_plain (int64_t minor, const char *currency, char *buf, size_t n)
+{
+    int exponent = pmo_currency_exponent (currency);
+    if (exponent < 0 || pmo_money_format_plain (minor, exponent, buf, n) != PMO_OK)
+        snprintf (buf, n, "%" PRId64, minor);
+}
+
+void
+pmoctl_fmt_percent (int64_t bp, char *buf, size_t n)
+{
+    if (pmo_decimal_format (bp, 2, buf, n) != PMO_OK)
+        snprintf (buf, n, "?");
+}
+
+void
+pmoctl_fmt_hours (int64_t minutes, char *buf, size_t n)
+{
+    int64_t hundredths;
+    if (pmo_i64_muldiv (minutes, 100, 60, &hundredths) != PMO_OK
+        || pmo_decimal_format (hundredths, 2, buf, n) != PMO_OK)
+        snprintf (buf, n, "?");
+}
+
+int64_t
+pmoctl_actual_minor (const Pmo__ProjectTotals *totals)
+{
+    if (!totals)
+        return 0;
+    int64_t sum;
+    if (pmo_i64_add (totals->labour_minor, totals->cost_minor, &sum) != PMO_OK)
+        return totals->labour_minor > 0 ? INT64_MAX : INT64_MIN;
+    return sum;
+}
+
+const char *
+pmoctl_str (const char *s)
+{
+    return s ? s : "";
+}
+
+void
+pmoctl_fmt_time (int64_t ms, char out[25])
+{
+    if (ms == 0)
+        out[0] = '\0';
+    else
+        pmo_datetime_format (ms, out);
+}
+
+/*  $USER, else $LOGNAME, else the login name of the real uid; NULL when
+ *  none is known (pmod then records no actor). */
+static const char *
+s_default_actor (void)
+{
+    const char *names[] = {getenv ("USER"), getenv ("LOGNAME")};
+    for (size_t i = 0; i < PMO_ARRAY_LEN (names); i++)
+        if (names[i] && *names[i])
+            return names[i];
+    const struct passwd *pw = getpwuid (getuid ());
+    return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
+}
+
+/*  ---- main --------------------------------------------------------------------------- */
+
+/*  Finds the command named on the command line, or prints the help asked
+ *  for.  Returns the command, or NULL with *rc set (0 after help, else 1
+ *  with the error line printed). */
+static const pmoctl_cmd_t *
+s_locate (int argc, char **argv, s_scan_t *scan, int *rc)
+{
+    s_scan (argc, argv, scan);
+    const char *noun = scan->noun_at ? argv[scan->noun_at] : NULL;
+    const char *verb = scan->verb_at ? argv[scan->verb_at] : NULL;
+    *rc = PMOCTL_EXIT_OK;
+    if (!noun) {
+        if (scan->wants_help)
+            s_help_all (stdout);
+        else
+            *rc = pmoctl_fail ("no command given (see pmoctl --help)");
+        return NULL;
+    }
+    if (!s_noun_known (noun)) {
+        *rc = pmoctl_fail ("unknown command '%s' (see pmoctl --help)", noun);
+        return NULL;
+    }
+    const pmoctl_cmd_t *cmd = s_find (noun, verb);
+    if (!cmd) {
+        char verbs[128];
+        s_verbs_of (noun, verbs, sizeof verbs);
+        if (scan->wants_help && !verb)
+            s_help_noun (stdout, noun);
+        else if (!verb)
+            *rc = pmoctl_fail ("%s: missing verb (%s)", noun, verbs);
+        else
+            *rc = pmoctl_fail ("%s: unknown verb '%s' (%s)", noun, verb, verbs);
+        return NULL;
+    }
+    if (scan->wants_help) {
+        s_help_cmd (stdout, cmd);
+        return NULL;
+    }
+    return cmd;
+}
+
+int
+main (int argc, char **argv)
+{
+    pmo_log_init ("pmoctl", PMO_LOG_WARN);
+    if (pmo_clock_init_from_env () != PMO_OK)
+        return pmoctl_fail ("PMO_NOW: '%s' is not an ISO 8601 date or instant", getenv ("PMO_NOW"));
+
+    int rc = PMOCTL_EXIT_OK;
+    char **av = NULL;
+    pmoctl_t ctl = {
+        .endpoint = pmo_endpoint_requests (NULL),
+        .timeout_ms = PMO_DEFAULT_TIMEOUT_MS,
+        .format = OUT_TEXT,
+        .actor = s_default_actor (),
+    };
+    s_scan_t scan;
+    ctl.cmd = s_locate (argc, argv, &scan, &rc);
+    if (!ctl.cmd)
+        goto out;
+    if (s_n_opts (ctl.cmd->opts) > PMOCTL_OPT_MAX)
+        abort ();  /* programmer error: raise PMOCTL_OPT_MAX */
+
+    /*  getopt sees everything but the command words. */
+    av = pmo_calloc ((size_t) argc + 1, sizeof *av);
+    int ac = 0;
+    for (int i = 0; i < argc; i++)
+        if (i == 0 || (i != scan.noun_at && i != scan.verb_at))
+            av[ac++] = argv[i];
+    rc = s_parse (&ctl, ac, av);
+    if (rc == PMOCTL_EXIT_OK)
+        rc = ctl.cmd->handler (&ctl);
+out:
+    /*  A full disk or a closed pipe must not look like success. */
+    if (fflush (stdout) != 0 || ferror (stdout)) {
+        int err = errno;
+        if (rc == PMOCTL_EXIT_OK)
+            rc = pmoctl_fail ("stdout: %s", pmo_strerror (err ? err : EIO));
+    }
+    pmo_client_close (&ctl.client);
+    pmo_zmq_term ();
+    free (av);
+    return rc;
+}

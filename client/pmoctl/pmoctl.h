@@ -1,0 +1,189 @@
+/*  pmoctl: private header shared by main.c and the cmd_*.c files.
+ *
+ *  main.c owns the command table and the flag parser; each cmd_<noun>.c
+ *  holds the handlers of one noun and the option tables they read.  A
+ *  handler gets a parsed pmoctl_t and returns the process exit code
+ *  (PMOCTL_EXIT_*); it prints at most one error line, through pmoctl_fail or
+ *  pmoctl_call, and never calls exit itself, so main can close the socket
+ *  and the zmq context on every path.
+ */
+#ifndef PMOCTL_H
+#define PMOCTL_H
+
+#include <stdio.h>
+
+#include "pmo/pmo_client.h"
+#include "pmo/pmo_prelude.h"
+#include "output.h"
+
+enum {
+    PMOCTL_EXIT_OK = 0,
+    PMOCTL_EXIT_USAGE = 1,        /* usage error, or the service said no   */
+    PMOCTL_EXIT_UNREACHABLE = 2   /* no answer from pmod within the timeout */
+};
+
+/*  Most options any one command has; main.c checks the tables against it. */
+#define PMOCTL_OPT_MAX 16
+
+/*  One command option.  Every command option takes a value; the boolean
+ *  flags (--json, --csv, --help) are global. */
+typedef struct {
+    const char *name;      /* long name without "--"; NULL ends a table */
+    const char *metavar;   /* "D", "N", "AMOUNT" */
+    bool is_required;
+    const char *help;
+} pmoctl_opt_t;
+
+typedef struct pmoctl pmoctl_t;
+typedef int (pmoctl_handler_fn) (pmoctl_t *ctl);
+
+enum {
+    PMOCTL_CMD_CSV = 1     /* --csv is meaningful (list/status/log) */
+};
+
+/*  One row of the command table in main.c. */
+typedef struct {
+    const char *noun;
+    const char *verb;              /* NULL for one-word commands (status, log, ping) */
+    pmoctl_handler_fn *handler;
+    const pmoctl_opt_t *opts;      /* NULL or a table ended by {NULL} */
+    const char *args;              /* positional synopsis, "CODE NAME", or NULL */
+    int min_args;
+    int max_args;
+    unsigned flags;                /* PMOCTL_CMD_* */
+    const char *summary;           /* one line for --help */
+} pmoctl_cmd_t;
+
+/*  Everything a handler needs.  Strings borrow from argv. */
+struct pmoctl {
+    const pmoctl_cmd_t *cmd;
+    const char *endpoint;
+    int timeout_ms;
+    out_format_t format;
+    const char *actor;                 /* NULL: Request.actor left unset */
+    const char *opt[PMOCTL_OPT_MAX];   /* command option values by table index; NULL when absent */
+    char **args;                       /* positionals */
+    int n_args;
+    pmo_client_t *client;              /* opened on the first call; main closes it */
+};
+
+/*  ---- main.c: talking to pmod --------------------------------------------- */
+
+/*  Sets req->actor, sends req and waits up to the timeout.  On a reply with
+ *  STATUS_OK returns PMOCTL_EXIT_OK and *reply_p is the caller's (free with
+ *  pmo_wire_free).  Otherwise *reply_p is NULL, one line is on stderr, and
+ *  the return is PMOCTL_EXIT_USAGE (a rejection: Reply.reason) or
+ *  PMOCTL_EXIT_UNREACHABLE (timeout or socket failure). */
+int pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p);
+
+/*  A query: pmoctl_call, and the reply must carry body `expect` (else one
+ *  line on stderr and PMOCTL_EXIT_USAGE). */
+int pmoctl_query (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply__BodyCase expect,
+                  Pmo__Reply **reply_p);
+
+/*  A write: pmoctl_call, then on success prints {"ok":true,"seq":N} with
+ *  --json, else "<what> (seq N)" with what formatted from fmt.  Returns the
+ *  exit code. */
+int pmoctl_write (pmoctl_t *ctl, Pmo__Request *req, const char *fmt, ...) PMO_PRINTF (3, 4);
+
+/*  A list query of kind (project: for milestones).  As pmoctl_query, with
+ *  the reply's body a Listing. */
+int pmoctl_list (pmoctl_t *ctl, Pmo__ListKind kind, const char *project, Pmo__Reply **reply_p);
+
+/*  Prints pmo_json_from_msg (msg) as one document on stdout; array_key, when
+ *  not NULL, is present even when empty. */
+void pmoctl_print_json (const void *msg, const char *array_key);
+
+/*  Prints "pmoctl: <message>" on stderr and returns PMOCTL_EXIT_USAGE. */
+int pmoctl_fail (const char *fmt, ...) PMO_PRINTF (1, 2);
+
+/*  ---- main.c: local checks of obviously malformed input ------------------- */
+/*  Each returns PMO_OK, or prints the error line and returns PMO_EINVAL.
+ *  A NULL s is PMO_OK and leaves the output alone. */
+
+/*  s must be a strict YYYY-MM-DD. */
+int pmoctl_check_date (const char *flag, const char *s);
+/*  An amount "85.00 EUR", or a bare number when currency (a --currency
+ *  value) is given.  Sets *minor and code. */
+int pmoctl_parse_money (const char *flag, const char *s, const char *currency, int64_t *minor,
+                        char code[4]);
+/*  A whole number 0..max. */
+int pmoctl_parse_u64 (const char *flag, const char *s, uint64_t max, uint64_t *out);
+/*  A project status name (proposed, approved, active, on_hold, closed,
+ *  cancelled). */
+int pmoctl_parse_status (const char *flag, const char *s, Pmo__ProjectStatus *out);
+
+/*  ---- main.c: formatting helpers ------------------------------------------ */
+
+/*  "120000.00 EUR"; a raw integer when the currency is unknown. */
+void pmoctl_fmt_money (int64_t minor, const char *currency, char *buf, size_t n);
+/*  "120000.00" (no code) for CSV; raw integer when the currency is unknown. */
+void pmoctl_fmt_money_plain (int64_t minor, const char *currency, char *buf, size_t n);
+/*  Basis points as "42.50". */
+void pmoctl_fmt_percent (int64_t bp, char *buf, size_t n);
+/*  Minutes as hours with two decimals, "1.50" (integer arithmetic). */
+void pmoctl_fmt_hours (int64_t minutes, char *buf, size_t n);
+/*  labour_minor + cost_minor of totals (NULL: 0), saturating on overflow. */
+int64_t pmoctl_actual_minor (const Pmo__ProjectTotals *totals);
+/*  "" for NULL, so table cells never see NULL. */
+const char *pmoctl_str (const char *s);
+/*  An instant as "2026-11-20T10:00:00Z"; "" when ms is 0 (never). */
+void pmoctl_fmt_time (int64_t ms, char out[25]);
+
+/*  ---- cmd_log.c: event lines, shared with project show -------------------- */
+
+/*  Adds the log's columns (SEQ, TIME, ACTOR, TOPIC, PROJECT, SUMMARY) to t. */
+void pmoctl_event_columns (out_table_t *t);
+/*  Adds one row for ev. */
+void pmoctl_event_row (out_table_t *t, const Pmo__Event *ev);
+
+/*  ---- handlers and their option tables (one file per noun) ---------------- */
+
+int cmd_portfolio_add (pmoctl_t *ctl);
+int cmd_portfolio_list (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_portfolio_add_opts[];
+
+int cmd_programme_add (pmoctl_t *ctl);
+int cmd_programme_list (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_programme_add_opts[];
+
+int cmd_team_add (pmoctl_t *ctl);
+int cmd_team_list (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_team_add_opts[];
+
+int cmd_person_add (pmoctl_t *ctl);
+int cmd_person_list (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_person_add_opts[];
+
+int cmd_project_add (pmoctl_t *ctl);
+int cmd_project_list (pmoctl_t *ctl);
+int cmd_project_show (pmoctl_t *ctl);
+int cmd_project_set (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_project_add_opts[];
+extern const pmoctl_opt_t cmd_project_show_opts[];
+extern const pmoctl_opt_t cmd_project_set_opts[];
+
+int cmd_milestone_add (pmoctl_t *ctl);
+int cmd_milestone_list (pmoctl_t *ctl);
+int cmd_milestone_set (pmoctl_t *ctl);
+int cmd_milestone_reach (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_milestone_add_opts[];
+extern const pmoctl_opt_t cmd_milestone_set_opts[];
+extern const pmoctl_opt_t cmd_milestone_reach_opts[];
+
+/*  cmd_milestone.c: slip in days of (actual, else forecast) against due, as
+ *  "+9", "-2", "0"; "" when it cannot be computed.  Shared with project show. */
+void pmoctl_fmt_slip (const Pmo__Milestone *m, char *buf, size_t n);
+/*  Adds the milestone columns and one row per milestone. */
+void pmoctl_milestone_columns (out_table_t *t);
+void pmoctl_milestone_row (out_table_t *t, const Pmo__Milestone *m);
+
+int cmd_status (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_status_opts[];
+
+int cmd_log (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_log_opts[];
+
+int cmd_ping (pmoctl_t *ctl);
+
+#endif
