@@ -191,7 +191,14 @@ s_req_init (req_t *r, broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_
     r->broker = broker;
     r->txn = txn;
     r->req = it->req;
-    r->actor = it->req->actor && *it->req->actor ? it->req->actor : "anonymous";
+    /*  Who asked: the stated actor, else the agent behind an update. */
+    const Pmo__UpdateId *u = it->req->update;
+    if (it->req->actor && *it->req->actor)
+        r->actor = it->req->actor;
+    else if (u && u->agent && *u->agent)
+        r->actor = u->agent;
+    else
+        r->actor = "anonymous";
     r->now_ms = now_ms;
 }
 

@@ -153,11 +153,19 @@ handle_time (req_t *r)
         if (rc)
             return req_fail (r, rc, "minutes", "minutes: labour cost out of range");
     }
-    uint8_t tb[8];
-    pmo_be64_put (tb, (uint64_t) (booked + e.minutes));
-    rc = pmo_put (r->txn, DB_PERSON_DAY, dk.buf, dk.len, tb, 8, 0);
+    rc = tables_add_u64 (r->txn, DB_PERSON_DAY, &dk, e.minutes, NULL);
+    /*  By day first, so a time report over a date range reads only that
+     *  range of aggregates. */
+    pmo_key_t ak;
+    pmo_key_init (&ak);
+    pmo_key_i32 (&ak, day);
+    pmo_key_str (&ak, e.project);
+    pmo_key_str (&ak, e.person);
+    pmo_key_str (&ak, e.activity ? e.activity : "");
+    if (!rc)
+        rc = tables_add_u64 (r->txn, DB_TIME_AGG, &ak, e.minutes, NULL);
     if (rc)
-        return req_fail (r, rc, "", "person-day total: %s", pmo_strerror (rc));
+        return req_fail (r, rc, "", "time aggregates: %s", pmo_strerror (rc));
 
     e.has_id = true;
     e.id = s_next_entry_id (r);

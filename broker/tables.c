@@ -11,6 +11,8 @@ static const char *const s_names[DB_COUNT] = {
     [DB_PERSON_DAY] = "person_day", [DB_TIME] = "time",
     [DB_COST] = "cost",             [DB_EVENTS] = "events",
     [DB_PROJECT_EVENTS] = "project_events", [DB_DEDUP] = "dedup",
+    [DB_TIME_AGG] = "time_agg",     [DB_ALERTS] = "alerts",
+    [DB_HEALTH] = "health",         [DB_SETTINGS] = "settings",
 };
 
 void
@@ -83,6 +85,23 @@ tables_key_seq (pmo_key_t *k, uint64_t seq)
 {
     pmo_key_init (k);
     pmo_key_u64 (k, seq);
+}
+
+int
+tables_add_u64 (pmo_txn_t *txn, unsigned db, const pmo_key_t *key, int64_t delta, int64_t *total_out)
+{
+    if (key->overflow)
+        return PMO_ETOOBIG;
+    pmo_val_t v;
+    int64_t total = 0;
+    if (pmo_get (txn, db, key->buf, key->len, &v) == PMO_OK && v.len == 8)
+        total = (int64_t) pmo_be64_get (v.data);
+    total += delta;
+    uint8_t b[8];
+    pmo_be64_put (b, (uint64_t) total);
+    if (total_out)
+        *total_out = total;
+    return pmo_put (txn, db, key->buf, key->len, b, 8, 0);
 }
 
 uint64_t

@@ -11,6 +11,10 @@
  *    events         : seq (u64, appended)                              -> Event (the audit log)
  *    project_events : project \0 seq(u64)                              -> (empty)  index for log --project
  *    dedup          : agent \0 seq(u64)                                -> event seq (8 bytes BE)
+ *    time_agg       : day(i32) project \0 person \0 activity \0        -> minutes (u64 BE)
+ *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
+ *    health         : project \0                                       -> Health (current)
+ *    settings       : "policy"                                         -> Policy
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -36,6 +40,10 @@ enum {
     DB_EVENTS,
     DB_PROJECT_EVENTS,
     DB_DEDUP,
+    DB_TIME_AGG,
+    DB_ALERTS,
+    DB_HEALTH,
+    DB_SETTINGS,
     DB_COUNT
 };
 
@@ -58,6 +66,10 @@ void tables_key_code (pmo_key_t *k, const char *code);
 void tables_key_milestone (pmo_key_t *k, const char *project, const char *name);
 void tables_key_day (pmo_key_t *k, const char *code, int32_t day);
 void tables_key_seq (pmo_key_t *k, uint64_t seq);
+
+/*  Adds delta to the 8-byte big-endian counter at key (0 when absent) and
+ *  stores it; the new total goes to *total_out when not NULL. */
+int tables_add_u64 (pmo_txn_t *txn, unsigned db, const pmo_key_t *key, int64_t delta, int64_t *total_out);
 
 /*  The last u64 key in db (0 when empty): next ids derive from the data,
  *  so no counter can drift from what is stored. */
