@@ -2,12 +2,13 @@
  *
  *  LMDB's compacting copy runs in its own read txn, so it is consistent and
  *  never blocks writers; it runs in a worker thread so the loop keeps
- *  answering.  The thread owns only the job; zmq sockets are not shared
- *  across threads, so it reports through an inproc PAIR and the loop sends
- *  the reply to the operator who asked.
+ *  answering.  The thread touches only its job and sets `done` when the
+ *  copy ends; the loop (which owns every zmq socket) sees the flag on its
+ *  next turn and sends the reply to the operator who asked.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <zmq.h>
@@ -24,8 +25,8 @@ struct backup_job {
     uint8_t *peer;
     size_t peer_len;
     uint64_t corr;
-    char endpoint[64];
     int rc;
+    atomic_int done;
 };
 
 static void *
@@ -33,10 +34,7 @@ s_run (void *arg)
 {
     struct backup_job *job = arg;
     job->rc = pmo_store_backup_file (job->store, job->path);
-    void *pipe = zmq_socket (pmo_zmq_ctx (), ZMQ_PAIR);
-    zmq_connect (pipe, job->endpoint);
-    zmq_send (pipe, "done", 4, 0);
-    zmq_close (pipe);
+    atomic_store (&job->done, 1);
     return NULL;
 }
 
@@ -45,16 +43,6 @@ backup_start (broker_t *b, const void *peer, size_t peer_len, uint64_t corr, con
 {
     if (b->backup)
         return PMO_EBUSY;
-    if (!b->backup_pipe) {
-        b->backup_pipe = zmq_socket (pmo_zmq_ctx (), ZMQ_PAIR);
-        char ep[64];
-        snprintf (ep, sizeof ep, "inproc://pmod-backup-%p", (void *) b);
-        if (zmq_bind (b->backup_pipe, ep) != 0) {
-            zmq_close (b->backup_pipe);
-            b->backup_pipe = NULL;
-            return errno;
-        }
-    }
     struct backup_job *job = pmo_calloc (1, sizeof *job);
     job->store = b->store;
     job->path = pmo_strdup (path);
@@ -62,7 +50,7 @@ backup_start (broker_t *b, const void *peer, size_t peer_len, uint64_t corr, con
     memcpy (job->peer, peer, peer_len);
     job->peer_len = peer_len;
     job->corr = corr;
-    snprintf (job->endpoint, sizeof job->endpoint, "inproc://pmod-backup-%p", (void *) b);
+    atomic_init (&job->done, 0);
     if (pthread_create (&job->thread, NULL, s_run, job) != 0) {
         free (job->path);
         free (job->peer);
@@ -105,20 +93,13 @@ s_finish (broker_t *b)
 void
 backup_check (broker_t *b)
 {
-    char msg[8];
-    if (b->backup && zmq_recv (b->backup_pipe, msg, sizeof msg, ZMQ_DONTWAIT) >= 0)
+    if (b->backup && atomic_load (&b->backup->done))
         s_finish (b);
 }
 
 void
 backup_join (broker_t *b)
 {
-    if (b->backup) {
-        char msg[8];
-        zmq_recv (b->backup_pipe, msg, sizeof msg, 0);
-        s_finish (b);
-    }
-    if (b->backup_pipe)
-        zmq_close (b->backup_pipe);
-    b->backup_pipe = NULL;
+    if (b->backup)
+        s_finish (b);  /* joins the thread, then replies */
 }

@@ -46,6 +46,8 @@ struct batch {
     size_t n, max;
     event_t *events;
     size_t n_events, cap_events;
+    char **touched;              /* projects changed by this batch        */
+    size_t n_touched, cap_touched;
 };
 
 batch_t *
@@ -83,6 +85,27 @@ s_items_clear (batch_t *self)
     self->n = 0;
 }
 
+static void
+s_touched_truncate (batch_t *self, size_t keep)
+{
+    for (size_t i = keep; i < self->n_touched; i++)
+        free (self->touched[i]);
+    self->n_touched = keep;
+}
+
+void
+batch_touch (batch_t *self, const char *code)
+{
+    /*  Consecutive updates to one project are the common case. */
+    if (self->n_touched && streq (self->touched[self->n_touched - 1], code))
+        return;
+    if (self->n_touched == self->cap_touched) {
+        self->cap_touched = self->cap_touched ? self->cap_touched * 2 : 64;
+        self->touched = pmo_realloc (self->touched, self->cap_touched * sizeof *self->touched);
+    }
+    self->touched[self->n_touched++] = pmo_strdup (code);
+}
+
 void
 batch_destroy (batch_t **batch_p)
 {
@@ -91,6 +114,8 @@ batch_destroy (batch_t **batch_p)
         return;
     s_items_clear (self);
     s_events_truncate (self, 0);
+    s_touched_truncate (self, 0);
+    free (self->touched);
     free (self->events);
     free (self->items);
     free (self);
@@ -225,7 +250,8 @@ s_apply_write (broker_t *broker, pmo_txn_t *parent, item_t *it, int64_t now_ms)
 {
     batch_t *self = broker->batch;
     uint64_t seq_mark = broker->next_seq;
-    size_t event_mark = self->n_events;
+    size_t event_mark = self->n_events, touched_mark = self->n_touched;
+    policy_t policy_mark = broker->policy;
     req_t r;
     pmo_txn_t *child = NULL;
     int rc = pmo_txn_begin (broker->store, parent, true, &child);
@@ -263,7 +289,9 @@ out:
     pmo_txn_abort (&child);
     if (rc) {
         broker->next_seq = seq_mark;
+        broker->policy = policy_mark;
         s_events_truncate (self, event_mark);
+        s_touched_truncate (self, touched_mark);
         r.seq = 0;
     }
     it->rc = rc;
@@ -310,6 +338,47 @@ s_answer_read (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
     req_release (&r);
 }
 
+static int
+s_strcmp (const void *a, const void *b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/*  Alert rules for each project the batch changed, once per project, each
+ *  in a child txn: an alert that cannot be stored (map full) is dropped
+ *  with its marker and fires on a later scan; the batch still commits. */
+static void
+s_alerts_touched (broker_t *broker, pmo_txn_t *parent, int64_t now_ms)
+{
+    batch_t *self = broker->batch;
+    qsort (self->touched, self->n_touched, sizeof *self->touched, s_strcmp);
+    for (size_t i = 0; i < self->n_touched; i++) {
+        if (i && streq (self->touched[i], self->touched[i - 1]))
+            continue;
+        uint64_t seq_mark = broker->next_seq;
+        size_t event_mark = self->n_events;
+        req_t r;
+        memset (&r, 0, sizeof r);
+        r.broker = broker;
+        r.actor = "pmod";
+        r.now_ms = now_ms;
+        r.internal = true;
+        int rc = pmo_txn_begin (broker->store, parent, true, &r.txn);
+        if (!rc)
+            rc = alerts_project (&r, self->touched[i]);
+        if (!rc)
+            rc = pmo_txn_commit (&r.txn);
+        pmo_txn_abort (&r.txn);
+        if (rc) {
+            pmo_log_warn ("alerts for %s not evaluated: %s", self->touched[i], r.reason.text);
+            broker->next_seq = seq_mark;
+            s_events_truncate (self, event_mark);
+        }
+        req_release (&r);
+    }
+    s_touched_truncate (self, 0);
+}
+
 /*  The heart of group commit, shared by the socket path and
  *  batch_handle_bytes: decode, apply writes, commit, answer reads. */
 static void
@@ -327,6 +396,7 @@ s_process_items (broker_t *broker)
     }
 
     if (has_writes) {
+        policy_t policy_mark = broker->policy;
         pmo_txn_t *txn = NULL;
         int rc = pmo_txn_begin (broker->store, NULL, true, &txn);
         for (size_t i = 0; rc == PMO_OK && i < self->n; i++) {
@@ -334,6 +404,8 @@ s_process_items (broker_t *broker)
             if (it->rc == PMO_OK && it->entry->is_write)
                 s_apply_write (broker, txn, it, now_ms);
         }
+        if (rc == PMO_OK)
+            s_alerts_touched (broker, txn, now_ms);
         if (rc == PMO_OK)
             rc = pmo_txn_commit (&txn);
         pmo_txn_abort (&txn);
@@ -345,6 +417,7 @@ s_process_items (broker_t *broker)
              *  no event goes out. */
             pmo_log_error ("batch commit failed: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
             broker->next_seq = broker->last_seq + 1;
+            broker->policy = policy_mark;
             s_events_truncate (self, 0);
             for (size_t i = 0; i < self->n; i++) {
                 item_t *it = &self->items[i];
@@ -376,6 +449,19 @@ s_process_items (broker_t *broker)
     broker->n_requests += self->n;
 }
 
+/*  After a commit only: every queued event goes out in seq order. */
+static void
+s_publish (broker_t *broker)
+{
+    batch_t *self = broker->batch;
+    for (size_t i = 0; i < self->n_events; i++) {
+        event_t *e = &self->events[i];
+        zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        zmq_send (broker->pub, e->data, e->len, ZMQ_DONTWAIT);
+    }
+    s_events_truncate (self, 0);
+}
+
 void
 batch_process (broker_t *broker)
 {
@@ -394,13 +480,35 @@ batch_process (broker_t *broker)
         zmq_send (broker->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
         zmq_send (broker->router, it->reply.data, it->reply.len, ZMQ_DONTWAIT);
     }
-    for (size_t i = 0; i < self->n_events; i++) {
-        event_t *e = &self->events[i];
-        zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-        zmq_send (broker->pub, e->data, e->len, ZMQ_DONTWAIT);
-    }
-    s_events_truncate (self, 0);
+    s_publish (broker);
     s_items_clear (self);
+}
+
+int
+batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg)
+{
+    batch_t *self = broker->batch;
+    req_t r;
+    memset (&r, 0, sizeof r);
+    r.broker = broker;
+    r.actor = "pmod";
+    r.now_ms = pmo_clock_now_ms ();
+    r.internal = true;
+    int rc = pmo_txn_begin (broker->store, NULL, true, &r.txn);
+    if (!rc)
+        rc = fn (&r, arg);
+    if (!rc)
+        rc = pmo_txn_commit (&r.txn);
+    pmo_txn_abort (&r.txn);
+    req_release (&r);
+    if (rc) {
+        broker->next_seq = broker->last_seq + 1;
+        s_events_truncate (self, 0);
+        return rc;
+    }
+    broker->last_seq = broker->next_seq - 1;
+    s_publish (broker);
+    return PMO_OK;
 }
 
 void

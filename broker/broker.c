@@ -13,6 +13,7 @@
 #include <zmq.h>
 
 #include "pmo/pmo_client.h"
+#include "pmo/pmo_clock.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_log.h"
@@ -57,6 +58,7 @@ s_load_state (broker_t *self)
     self->next_seq = self->last_seq + 1;
     uint64_t t = tables_last_u64 (txn, DB_TIME), c = tables_last_u64 (txn, DB_COST);
     self->next_entry_id = (t > c ? t : c) + 1;
+    policy_load (self, txn);
     pmo_txn_abort (&txn);
     return PMO_OK;
 }
@@ -82,6 +84,7 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
         return rc;
     }
     self->batch = batch_new (PMO_BATCH_MAX);
+    self->scan_ms = opts->scan_ms > 0 ? opts->scan_ms : 60000;
     *broker_p = self;
     return PMO_OK;
 }
@@ -103,10 +106,24 @@ broker_destroy (broker_t **broker_p)
     *broker_p = NULL;
 }
 
+/*  Periodic duties, each on its own period. */
+static void
+s_timers (broker_t *self)
+{
+    int64_t now = pmo_clock_mono_ms ();
+    if (now >= self->next_scan_mono) {
+        alerts_scan (self);
+        self->next_scan_mono = now + self->scan_ms;
+    }
+}
+
 int
 broker_run (broker_t *self)
 {
+    /*  The first scan runs before any request: deadlines that passed while
+     *  pmod was down are noticed at start-up. */
     while (!*self->stop_flag) {
+        s_timers (self);
         zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}};
         /*  A running backup is checked often; otherwise wake for timers. */
         int n = zmq_poll (items, 1, self->backup ? 20 : 1000);

@@ -7,6 +7,8 @@
 #ifndef BROKER_H
 #define BROKER_H
 
+#include "pmo/pmo_evm.h"
+#include "pmo/pmo_health.h"
 #include "pmo/pmo_prelude.h"
 #include "pmo/pmo_store.h"
 #include "pmo/pmo_validate.h"
@@ -20,7 +22,17 @@ typedef struct {
     const char *endpoint;        /* ROUTER bind                          */
     const char *events;          /* PUB bind                             */
     size_t map_size;             /* LMDB map size in bytes               */
+    int scan_ms;                 /* alert scan period (0: 60 s)          */
 } broker_opts_t;
+
+/*  The governance policy in force (stored in settings, set by operators). */
+typedef struct {
+    pmo_health_policy_t rag;
+    int32_t at_risk_days;        /* milestone.at_risk window (default 14)  */
+    int32_t budget_pct[8];       /* budget.threshold crossings (50,80,100) */
+    size_t n_budget_pct;
+    int32_t silent_minutes;      /* team.silent after this (default 60)    */
+} policy_t;
 
 typedef struct {
     pmo_store_t *store;
@@ -32,9 +44,11 @@ typedef struct {
     pmo_buf_t scratch;           /* packing buffer for handlers          */
     batch_t *batch;
     volatile int *stop_flag;     /* set by the signal handler            */
-    void *backup_pipe;           /* PAIR: the backup thread reports here */
     struct backup_job *backup;   /* the running backup, or NULL          */
     bool clock_settable;         /* started with a fixed (test) clock    */
+    policy_t policy;
+    int scan_ms;                 /* period of the deadline/silence scan   */
+    int64_t next_scan_mono;      /* monotonic ms of the next scan         */
     uint64_t n_requests;
     uint64_t n_commits;
 } broker_t;
@@ -54,6 +68,7 @@ typedef struct {
     const void *peer;            /* ROUTER id of the sender (may be NULL) */
     size_t peer_len;
     bool deferred;               /* reply will be sent later (backup)    */
+    bool internal;               /* pmod's own work (alerts), not a peer */
     void **owned;                /* unpacked messages freed after reply  */
     size_t n_owned, cap_owned;
 } req_t;
@@ -98,6 +113,48 @@ typedef struct {
 const dispatch_entry_t *dispatch_find (const Pmo__Request *req);
 /*  Maps rc + reason onto reply (status, reason text, field). */
 void dispatch_reply_status (Pmo__Reply *reply, int rc, const pmo_reason_t *reason);
+
+/*  Runs fn in a write txn of its own (pmod's own work: the alert scan),
+ *  commits, then publishes its events.  Returns fn's rc or the commit's. */
+int batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg);
+/*  Notes that the request in hand changed project code: its alert rules
+ *  are evaluated once at the end of the batch, before the commit. */
+void batch_touch (batch_t *batch, const char *code);
+
+/* ---- policy.c: governance thresholds ------------------------------------- */
+
+void policy_default (policy_t *p);
+/*  Loads the stored policy (defaults when none is stored). */
+void policy_load (broker_t *broker, pmo_txn_t *txn);
+int handle_policy_set (req_t *r);
+int handle_policy_get (req_t *r);
+
+/* ---- analytics.c: earned value and health from the aggregates ----------- */
+
+typedef struct {
+    pmo_evm_t evm;
+    int32_t missed;              /* milestones past a due date, not reached */
+    pmo_health_t health;
+    Pmo__ProjectTotals *totals;  /* kept by the req                       */
+    Pmo__Milestone **milestones; /* kept by the req, in name order        */
+    size_t n_milestones;
+} figures_t;
+
+/*  Computes p's figures as of day as_of: entries dated on or before it,
+ *  whenever they arrived.  Returns PMO_OK or a store rc (reason set). */
+int analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f);
+/*  The Evm message for e (owned by r). */
+Pmo__Evm *analytics_evm_msg (req_t *r, const pmo_evm_t *e, const char *currency, int32_t as_of);
+
+/* ---- alerts.c: once-per-occurrence alerts --------------------------------- */
+
+/*  Evaluates budget, milestone and health rules for one project. */
+int alerts_project (req_t *r, const char *code);
+/*  The periodic scan: every project's deadlines and every team's silence.
+ *  Runs at start-up too, for deadlines that passed while pmod was down. */
+void alerts_scan (broker_t *broker);
+/*  The same scan inside r's txn (r->internal must be set). */
+int alerts_scan_txn (req_t *r);
 
 /* ---- events.c: sequence numbers, the audit log, publication -------------- */
 
@@ -144,6 +201,7 @@ int handle_project_show (req_t *r);
 int handle_status (req_t *r);
 int handle_log (req_t *r);
 int handle_backup (req_t *r);
+int handle_report (req_t *r);
 int handle_clock_set (req_t *r);
 
 /* ---- req.c: helpers shared by handlers ---------------------------------- */

@@ -26,8 +26,11 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_PROJECT_SHOW, "project_show", R, false, handle_project_show},
     {PMO__REQUEST__BODY_STATUS, "status", R, false, handle_status},
     {PMO__REQUEST__BODY_LOG, "log", R, false, handle_log},
+    {PMO__REQUEST__BODY_REPORT, "report", R, false, handle_report},
     {PMO__REQUEST__BODY_BACKUP, "backup", R, false, handle_backup},
-    {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", R, false, handle_clock_set},
+    {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", W, false, handle_clock_set},
+    {PMO__REQUEST__BODY_POLICY_SET, "policy_set", W, false, handle_policy_set},
+    {PMO__REQUEST__BODY_POLICY_GET, "policy_get", R, false, handle_policy_get},
 };
 
 const dispatch_entry_t *

@@ -46,6 +46,8 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
     }
     if (rc)
         return req_fail (r, rc, "", "event log: %s", pmo_strerror (rc));
+    if (project && !r->internal)
+        batch_touch (b->batch, project);
     if (!r->seq)
         r->seq = ev.seq;
     b->next_seq++;

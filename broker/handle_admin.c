@@ -38,5 +38,8 @@ handle_clock_set (req_t *r)
         return req_fail (r, PMO_EINVAL, "now", "clock: \"%.40s\" is not an ISO 8601 time", now ? now : "");
     pmo_clock_set_ms (ms);
     r->now_ms = ms;
-    return PMO_OK;
+    /*  Deadlines are checked at once, in this txn, so the caller sees the
+     *  alerts the new time raises as soon as it has its reply. */
+    r->internal = true;
+    return alerts_scan_txn (r);
 }

@@ -80,6 +80,10 @@ s_add_totals_at (req_t *r, unsigned db, const pmo_key_t *k, const char *project,
     t.progress_updates += d->progress_updates;
     t.has_last_update_ms = true;
     t.last_update_ms = r->now_ms;
+    if (d->has_percent_bp) {
+        t.has_percent_bp = true;
+        t.percent_bp = d->percent_bp;
+    }
     rc = tables_put (r->txn, db, k, &t, &r->broker->scratch, 0);
     return rc ? req_fail (r, rc, "", "totals of %s: %s", project, pmo_strerror (rc)) : PMO_OK;
 }
@@ -293,6 +297,8 @@ handle_progress (req_t *r)
         return req_fail (r, rc, "", "project %s: %s", np.code, pmo_strerror (rc));
     Pmo__ProjectTotals d = PMO__PROJECT_TOTALS__INIT;
     d.progress_updates = 1;
+    d.has_percent_bp = true;
+    d.percent_bp = g.percent_bp;
     rc = s_add_totals (r, g.project, day, &d);
     if (rc)
         return rc;

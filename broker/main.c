@@ -34,6 +34,7 @@ s_usage (FILE *out)
              "  --events EP       event endpoint (default $PMO_EVENTS, else %s)\n"
              "  --map-size MB     LMDB map size in MiB (default 1024); raise it when the store is full\n"
              "  --now TIME        fix the clock (ISO 8601), for tests; also $PMO_NOW\n"
+             "  --scan-interval S seconds between deadline and silence scans (default 60)\n"
              "  --log-level L     error, warn, info (default) or debug; also $PMO_LOG\n"
              "  --version         print the version and exit\n"
              "  --help            this text\n",
@@ -65,6 +66,7 @@ main (int argc, char **argv)
         {"data", required_argument, 0, 'd'},     {"endpoint", required_argument, 0, 'e'},
         {"events", required_argument, 0, 'E'},   {"map-size", required_argument, 0, 'm'},
         {"now", required_argument, 0, 'n'},      {"log-level", required_argument, 0, 'l'},
+        {"scan-interval", required_argument, 0, 's'},
         {"version", no_argument, 0, 'V'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -91,6 +93,17 @@ main (int argc, char **argv)
                 free (data_dir);
                 return 1;
             }
+            break;
+        }
+        case 's': {
+            char *end;
+            long sec = strtol (optarg, &end, 10);
+            if (*end || sec < 1 || sec > 86400) {
+                fprintf (stderr, "pmod: --scan-interval: \"%s\" is not 1..86400 seconds\n", optarg);
+                free (data_dir);
+                return 1;
+            }
+            opts.scan_ms = (int) sec * 1000;
             break;
         }
         case 'n': {

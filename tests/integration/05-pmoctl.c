@@ -90,14 +90,25 @@ main (void)
     /*  The audit trail: every change, in order, gap-free. */
     j = RUN_JSON (CTL, "log", "--json");
     json_object *events = json_get (j, "events");
-    CHECK_EQ_I64 (json_object_array_length (events), 11);
+    /*  Approving APOLLO (seq 8) made pmod check it: its baseline milestone
+     *  had passed unreached, Launch was due within 14 days while nothing was
+     *  earned, and health went red.  Each alert once, in the same commit. */
+    CHECK_EQ_I64 (json_object_array_length (events), 14);
     for (size_t i = 0; events && i < json_object_array_length (events); i++)
         CHECK_EQ_I64 (json_int (json_object_array_get_idx (events, i), "seq"), (long long) i + 1);
-    CHECK_STR (json_str (j, "events.10.topic"), "milestone.reached");
-    CHECK_EQ_I64 (json_int (j, "last_seq"), 11);
+    CHECK_STR (json_str (j, "events.7.topic"), "project.updated");
+    CHECK_STR (json_str (j, "events.8.topic"), "milestone.missed");
+    CHECK_STR (json_str (j, "events.8.alert.milestone"), "Design approved");
+    CHECK_STR (json_str (j, "events.9.topic"), "milestone.at_risk");
+    CHECK_STR (json_str (j, "events.9.alert.milestone"), "Launch");
+    CHECK_STR (json_str (j, "events.10.topic"), "health.changed");
+    CHECK_STR (json_str (j, "events.10.health.rag"), "red");
+    CHECK_STR (json_str (j, "events.10.actor"), "pmod");
+    CHECK_STR (json_str (j, "events.13.topic"), "milestone.reached");
+    CHECK_EQ_I64 (json_int (j, "last_seq"), 14);
     json_object_put (j);
     j = RUN_JSON (CTL, "log", "--since", "8", "--project", "APOLLO", "--json");
-    CHECK_EQ_I64 (json_object_array_length (json_get (j, "events")), 3);
+    CHECK_EQ_I64 (json_object_array_length (json_get (j, "events")), 6);
     CHECK_EQ_I64 (json_int (j, "events.0.seq"), 9);
     json_object_put (j);
 
@@ -118,7 +129,7 @@ main (void)
         run_free (&r);
     }
     j = RUN_JSON (CTL, "ping", "--json");
-    CHECK_EQ_I64 (json_int (j, "last_seq"), 11);
+    CHECK_EQ_I64 (json_int (j, "last_seq"), 14);
     json_object_put (j);
 
     /*  --help on the program and on a command. */
