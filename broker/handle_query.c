@@ -128,15 +128,6 @@ handle_list (req_t *r)
     return PMO_OK;
 }
 
-/*  The project's milestones, in key (name) order. */
-static int
-s_milestones (req_t *r, const char *code, vec_t *v)
-{
-    pmo_key_t k;
-    tables_key_code (&k, code);
-    return s_scan (r, DB_MILESTONES, k.buf, k.len, &pmo__milestone__descriptor, v);
-}
-
 /*  The next milestone: not reached, earliest forecast (or baseline) date. */
 static Pmo__Milestone *
 s_next_milestone (const vec_t *v)
@@ -156,18 +147,16 @@ s_next_milestone (const vec_t *v)
     return best;
 }
 
-static Pmo__ProjectTotals *
-s_totals (req_t *r, const char *code)
+/*  The Health message for a computed colour (owned by r). */
+static Pmo__Health *
+s_health_msg (req_t *r, const char *code, const pmo_health_t *health)
 {
-    pmo_key_t k;
-    tables_key_code (&k, code);
-    void *t = NULL;
-    if (tables_get (r->txn, DB_TOTALS, &k, &pmo__project_totals__descriptor, &t) == PMO_OK)
-        return req_keep (r, t);
-    Pmo__ProjectTotals *empty = req_keep_mem (r, pmo_malloc (sizeof *empty));
-    pmo__project_totals__init (empty);
-    empty->project = (char *) code;
-    return empty;
+    Pmo__Health *h = req_keep_mem (r, pmo_malloc (sizeof *h));
+    pmo__health__init (h);
+    h->project = (char *) code;
+    h->rag = (char *) pmo_rag_name (health->rag);
+    h->reason = req_keep_mem (r, pmo_strdup (health->reason));
+    return h;
 }
 
 static Pmo__Event *
@@ -234,22 +223,29 @@ handle_project_show (req_t *r)
     int rc = req_load (r, DB_PROJECTS, q->code, "project", &pmo__project__descriptor, (void **) &p);
     if (rc)
         return rc;
+    int32_t today = pmo_date_from_ms (r->now_ms);
+    figures_t f;
+    rc = analytics_project (r, p, today, &f);
+    if (rc)
+        return rc;
     Pmo__ProjectView *view = req_keep_mem (r, pmo_malloc (sizeof *view));
     pmo__project_view__init (view);
     view->project = p;
-    view->totals = s_totals (r, p->code);
-    vec_t ms = {0}, recent = {0};
-    rc = s_milestones (r, p->code, &ms);
+    view->totals = f.totals;
+    view->milestones = f.milestones;
+    view->n_milestones = f.n_milestones;
+    view->evm = analytics_evm_msg (r, &f.evm, p->currency, today);
+    view->health = s_health_msg (r, p->code, &f.health);
     size_t n_recent = q->has_recent ? q->recent : 10;
     if (n_recent > PMO_RECENT_MAX)
         n_recent = PMO_RECENT_MAX;
+    vec_t recent = {0};
     bool more;
-    if (!rc && n_recent)
+    if (n_recent) {
         rc = s_project_events (r, p->code, 0, n_recent, true, &recent, &more);
-    if (rc)
-        return rc;
-    view->milestones = (Pmo__Milestone **) ms.items;
-    view->n_milestones = ms.n;
+        if (rc)
+            return rc;
+    }
     view->recent = (Pmo__Event **) recent.items;
     view->n_recent = recent.n;
     r->reply->body_case = PMO__REPLY__BODY_PROJECT;
@@ -257,12 +253,91 @@ handle_project_show (req_t *r)
     return PMO_OK;
 }
 
+/*  One roll-up bucket: a level, a code and a currency. */
+typedef struct {
+    const char *level;
+    const char *code;
+    const char *currency;
+    pmo_evm_sums_t sums;
+    uint32_t projects;
+} bucket_t;
+
+static void
+s_bucket_add (req_t *r, vec_t *buckets, const char *level, const char *code, const char *currency,
+              const pmo_evm_t *e)
+{
+    bucket_t *b = NULL;
+    for (size_t i = 0; i < buckets->n && !b; i++) {
+        bucket_t *c = buckets->items[i];
+        if (streq (c->level, level) && streq (c->code, code) && streq (c->currency, currency))
+            b = c;
+    }
+    if (!b) {
+        b = req_keep_mem (r, pmo_calloc (1, sizeof *b));
+        b->level = level;
+        b->code = code;
+        b->currency = currency;
+        s_push (r, buckets, b);
+    }
+    /*  Sums of money, never averages of ratios; an overflow leaves that
+     *  bucket's sums where they were (10^15 minor units per budget make it
+     *  practically unreachable). */
+    if (pmo_evm_sums_add (&b->sums, e) == PMO_OK)
+        b->projects++;
+}
+
+/*  The roll-up's Evm: sums, and the indices of the sums. */
+static Pmo__Rollup *
+s_rollup_msg (req_t *r, const bucket_t *b, int32_t as_of)
+{
+    pmo_evm_t e;
+    memset (&e, 0, sizeof e);
+    e.bac = b->sums.bac;
+    e.pv = b->sums.pv;
+    e.ev = b->sums.ev;
+    e.ac = b->sums.ac;
+    e.cv = e.ev - e.ac;
+    e.sv = e.ev - e.pv;
+    pmo_evm_sums_indices (&b->sums, &e.cpi, &e.spi);
+    e.eac_atypical = e.ac + (e.bac - e.ev);
+    Pmo__Rollup *m = req_keep_mem (r, pmo_malloc (sizeof *m));
+    pmo__rollup__init (m);
+    m->level = (char *) b->level;
+    m->code = (char *) b->code;
+    m->has_projects = true;
+    m->projects = b->projects;
+    m->evm = analytics_evm_msg (r, &e, b->currency, as_of);
+    /*  Only sums and the indices of sums are meaningful for a roll-up. */
+    m->evm->has_at_days = false;
+    m->evm->method = NULL;
+    return m;
+}
+
+/*  A project's programme's portfolio, "-" when there is none. */
+static const char *
+s_portfolio_of (req_t *r, const char *programme)
+{
+    if (!programme || !*programme)
+        return "-";
+    Pmo__Programme *p = NULL;
+    pmo_key_t k;
+    tables_key_code (&k, programme);
+    if (tables_get (r->txn, DB_PROGRAMMES, &k, &pmo__programme__descriptor, (void **) &p) != PMO_OK)
+        return "-";
+    req_keep (r, p);
+    return p->portfolio && *p->portfolio ? p->portfolio : "-";
+}
+
 int
 handle_status (req_t *r)
 {
     const Pmo__StatusQuery *q = r->req->status;
-    vec_t projects = {0}, rows = {0};
-    int rc = s_scan (r, DB_PROJECTS, NULL, 0, &pmo__project__descriptor, &projects);
+    int32_t as_of;
+    int rc = req_date (r, "as_of", q->as_of, false, pmo_date_from_ms (r->now_ms), &as_of);
+    if (rc)
+        return rc;
+    vec_t projects = {0}, rows = {0}, buckets = {0};
+    rc = s_scan (r, DB_PROJECTS, NULL, 0, &pmo__project__descriptor, &projects);
     if (rc)
         return rc;
     for (size_t i = 0; i < projects.n; i++) {
@@ -271,16 +346,28 @@ handle_status (req_t *r)
             continue;
         if (q->team && *q->team && !(p->team && streq (p->team, q->team)))
             continue;
+        figures_t f;
+        rc = analytics_project (r, p, as_of, &f);
+        if (rc)
+            return rc;
         Pmo__StatusRow *row = req_keep_mem (r, pmo_malloc (sizeof *row));
         pmo__status_row__init (row);
         row->project = p;
-        row->totals = s_totals (r, p->code);
-        vec_t ms = {0};
-        rc = s_milestones (r, p->code, &ms);
-        if (rc)
-            return rc;
+        row->totals = f.totals;
+        vec_t ms = {(void **) f.milestones, f.n_milestones, f.n_milestones};
         row->next_milestone = s_next_milestone (&ms);
+        row->evm = analytics_evm_msg (r, &f.evm, p->currency, as_of);
+        row->health = s_health_msg (r, p->code, &f.health);
+        row->has_missed_milestones = true;
+        row->missed_milestones = f.missed;
         s_push (r, &rows, row);
+        /*  Cancelled projects stay listed but do not count in roll-ups. */
+        if (p->status == PMO__PROJECT_STATUS__PROJECT_CANCELLED)
+            continue;
+        const char *programme = p->programme && *p->programme ? p->programme : "-";
+        s_bucket_add (r, &buckets, "programme", programme, p->currency, &f.evm);
+        s_bucket_add (r, &buckets, "portfolio", s_portfolio_of (r, p->programme), p->currency, &f.evm);
+        s_bucket_add (r, &buckets, "total", "", p->currency, &f.evm);
     }
     Pmo__StatusView *view = req_keep_mem (r, pmo_malloc (sizeof *view));
     pmo__status_view__init (view);
@@ -288,6 +375,13 @@ handle_status (req_t *r)
     view->n_rows = rows.n;
     view->has_now_ms = true;
     view->now_ms = r->now_ms;
+    char *date = req_keep_mem (r, pmo_malloc (11));
+    pmo_date_format (as_of, date);
+    view->as_of = date;
+    view->rollups = req_keep_mem (r, pmo_calloc (buckets.n + 1, sizeof *view->rollups));
+    view->n_rollups = buckets.n;
+    for (size_t i = 0; i < buckets.n; i++)
+        view->rollups[i] = s_rollup_msg (r, buckets.items[i], as_of);
     r->reply->body_case = PMO__REPLY__BODY_STATUS_VIEW;
     r->reply->status_view = view;
     return PMO_OK;
