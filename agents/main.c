@@ -135,7 +135,7 @@ s_usage (FILE *out)
              "  cost --project C --amount \"12.50 EUR\" [--currency EUR]\n"
              "       [--category labour|material|travel|contractor|other] [--date D] [--note N]\n"
              "                                      book a cost (no currency: the project's,\n"
-             "                                      amount read in cents)\n"
+             "                                      converted by pmod)\n"
              "  progress --project C --percent 42.5 [--milestone NAME] [--date D] [--note N]\n"
              "  milestone --project C --name NAME [--date D] [--note N]\n"
              "                                      report a milestone reached\n"

@@ -364,10 +364,9 @@ s_time (const record_t *rec, int32_t today, record_request_t *out, pmo_reason_t 
 }
 
 /*  amount ("12.50", "12.50 EUR", a JSON integer) or amount_minor, plus an
- *  optional currency.  Without any currency the amount is read with two
- *  decimals (cents) and the currency is left for pmod to take from the
- *  project: the wire carries minor units, so the exponent must be fixed
- *  here; amount_minor is the exact form for other exponents. */
+ *  optional currency.  Without any currency the amount goes as decimal
+ *  text: only pmod knows the project's currency and so how many minor
+ *  units a unit has (JPY 0, EUR 2, BHD 3). */
 static int
 s_amount (const record_t *rec, Pmo__CostEntry *c, record_request_t *out, pmo_reason_t *why)
 {
@@ -410,10 +409,18 @@ s_amount (const record_t *rec, Pmo__CostEntry *c, record_request_t *out, pmo_rea
         char code[4] = "";
         const char *dflt = out->currency[0] ? out->currency : NULL;
         rc = pmo_money_parse (amount, dflt, &minor, code);
-        if (rc == PMO_EINVAL && !dflt) {
-            /*  No code anywhere: a bare number in cents. */
-            rc = pmo_decimal_parse (amount, 2, &minor);
-            code[0] = '\0';
+        int text_rc = rc == PMO_EINVAL && !dflt ? pmo_decimal_parse (amount, 4, &minor) : rc;
+        if (text_rc == PMO_EOVERFLOW)
+            rc = PMO_EOVERFLOW;
+        if (rc == PMO_EINVAL && !dflt && text_rc == PMO_OK) {
+            /*  No code anywhere: checked here as a number, converted by pmod. */
+            if (minor == 0) {
+                pmo_reason_set (why, PMO_EINVAL, "amount", "must not be zero");
+                return PMO_EINVAL;
+            }
+            c->amount = (char *) amount;
+            c->currency = NULL;
+            return PMO_OK;
         }
         if (rc == PMO_EOVERFLOW) {
             pmo_reason_set (why, PMO_EINVAL, "amount", "%s is too large", s_q (amount, q, sizeof q));

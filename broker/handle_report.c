@@ -205,6 +205,21 @@ handle_cost (req_t *r)
     int rc = s_open_project (r, e.project, &p);
     if (!rc)
         rc = s_entry_date (r, e.date, &day);
+    if (!rc && e.amount && *e.amount) {
+        /*  Decimal text in the project's currency: converted here, where
+         *  the currency's exponent is known. */
+        if (e.has_amount_minor)
+            return req_fail (r, PMO_EINVAL, "amount", "amount: give amount or amount_minor, not both");
+        char code[4];
+        rc = pmo_money_parse (e.amount, p->currency, &e.amount_minor, code);
+        if (rc == PMO_OK && !streq (code, p->currency))
+            rc = PMO_EINVAL;
+        if (rc)
+            return req_fail (r, PMO_EINVAL, "amount", "amount: \"%.40s\" is not an amount in %s (%d decimals)",
+                             e.amount, p->currency, pmo_currency_exponent (p->currency));
+        e.has_amount_minor = true;
+        e.amount = NULL;
+    }
     if (!rc && !e.has_amount_minor)
         rc = req_fail (r, PMO_EINVAL, "amount", "amount: missing");
     if (!rc && e.amount_minor == 0)

@@ -337,12 +337,13 @@ s_test_jsonl_convert (void)
     CHECK_EQ_I64 (rr.req.cost->category, PMO__COST_CATEGORY__COST_OTHER);
     record_clear (&rec);
 
-    /*  A bare amount is read in cents and leaves the currency to pmod; a
-     *  code in the amount sets it; a currency with no minor unit. */
+    /*  A bare amount goes as text for pmod to convert in the project's
+     *  currency; a code in the amount sets it; a currency with no minor unit. */
     CHECK_RC (s_convert_json ("{\"type\":\"cost\",\"project\":\"APOLLO\",\"amount\":\"12.5\"}",
                               &rr, &rec, reason, sizeof reason),
               PMO_OK);
-    CHECK_EQ_I64 (rr.req.cost->amount_minor, 1250);
+    CHECK (!rr.req.cost->has_amount_minor);
+    CHECK_STR (rr.req.cost->amount, "12.5");
     CHECK (rr.req.cost->currency == NULL);
     record_clear (&rec);
     CHECK_RC (s_convert_json ("{\"type\":\"cost\",\"project\":\"APOLLO\",\"amount\":\"12.50 USD\"}",
@@ -360,7 +361,8 @@ s_test_jsonl_convert (void)
     CHECK_RC (s_convert_json ("{\"type\":\"cost\",\"project\":\"APOLLO\",\"amount\":-5}", &rr, &rec,
                               reason, sizeof reason),
               PMO_OK);
-    CHECK_EQ_I64 (rr.req.cost->amount_minor, -500);
+    CHECK (!rr.req.cost->has_amount_minor);
+    CHECK_STR (rr.req.cost->amount, "-5");
     record_clear (&rec);
 
     CHECK_RC (s_convert_json ("{\"type\":\"progress\",\"project\":\"APOLLO\",\"percent\":42.5,"
@@ -434,8 +436,8 @@ s_test_rejections (void)
 
     CHECK_STR (s_reject (C "\"amount\":12.50}"),
                "amount: give money as a string like \"12.50\" or as amount_minor");
-    CHECK_STR (s_reject (C "\"amount\":\"12.505\"}"),
-               "amount: \"12.505\" is not an amount like \"12.50\" or \"12.50 EUR\"");
+    CHECK_STR (s_reject (C "\"amount\":\"12.50505\"}"),
+               "amount: \"12.50505\" is not an amount like \"12.50\" or \"12.50 EUR\"");
     CHECK_STR (s_reject (C "\"amount\":\"12.5\",\"currency\":\"JPY\"}"),
                "amount: \"12.5\" is not an amount in JPY (0 decimals)");
     CHECK_STR (s_reject (C "\"amount\":\"1,200.00\"}"),
