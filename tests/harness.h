@@ -47,6 +47,14 @@ static int harness_checks = 0;
         return 1; } \
 } while (0)
 
+/*  REQUIRE for functions returning void. */
+#define REQUIRE_VOID(expr) do { \
+    harness_checks++; \
+    if (!(expr)) { harness_failures++; \
+        fprintf (stderr, "%s:%d: REQUIRE(%s) failed, skipping the rest of this step\n", __FILE__, __LINE__, #expr); \
+        return; } \
+} while (0)
+
 static inline int
 harness_report (void)
 {
