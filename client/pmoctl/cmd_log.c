@@ -23,7 +23,8 @@ const pmoctl_opt_t cmd_log_opts[] = {
 };
 
 /*  A short summary of the event's body, e.g. "ana 90 min 2026-11-20 dev",
- *  "1200.00 EUR material", "42.50 %", "Design approved reached 2026-11-20". */
+ *  "1200.00 EUR material", "42.50 %", "Design approved reached 2026-11-20",
+ *  an alert's text, "amber -> red: CPI 0.812 below 0.85", "policy changed". */
 static void
 s_summary (const Pmo__Event *ev, char *buf, size_t n)
 {
@@ -101,6 +102,17 @@ s_summary (const Pmo__Event *ev, char *buf, size_t n)
         snprintf (buf, n, "%s", al->text && *al->text ? al->text : pmoctl_str (al->kind));
         break;
     }
+    case PMO__EVENT__BODY_HEALTH: {
+        /*  "amber -> red: CPI 0.812 below 0.85"; a first colour has no arrow. */
+        const Pmo__Health *h = ev->health;
+        if (h->previous && *h->previous)
+            snprintf (buf, n, "%s -> %s: %s", h->previous, pmoctl_str (h->rag),
+                      pmoctl_health_reason (h));
+        else
+            snprintf (buf, n, "%s: %s", pmoctl_str (h->rag), pmoctl_health_reason (h));
+        break;
+    }
+    case PMO__EVENT__BODY_POLICY: snprintf (buf, n, "policy changed"); break;
     default: break;
     }
 }

@@ -2,7 +2,10 @@
  *
  *  show prints the project's card: baseline, budget (BAC), actual cost
  *  (labour from time entries plus booked costs, split by category), hours,
- *  percent complete, the milestones with their slip, and recent events. */
+ *  percent complete, the health line, the earned value pmod computed as of
+ *  today (indices are exact ratios shown with three decimals, days with
+ *  one; undefined is "-"), the milestones with their slip, and recent
+ *  events. */
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -171,6 +174,95 @@ typedef struct {
     int64_t minor;
 } s_money_line_t;
 
+/*  "health: red (CPI 0.812 below 0.85; 1 milestone missed)" */
+static void
+s_print_health (const Pmo__Health *h)
+{
+    if (!h || !h->rag)
+        return;
+    const char *why = pmoctl_health_reason (h);
+    printf ("\nhealth: %s%s%s%s\n", h->rag, *why ? " (" : "", why, *why ? ")" : "");
+}
+
+/*  One line of the earned value section: label, figure (right-aligned),
+ *  unit, what it is. */
+static void
+s_evm_line (out_table_t *t, const char *label, const char *figure, const char *unit,
+            const char *meaning)
+{
+    out_table_row (t);
+    out_table_cell (t, label);
+    out_table_cell (t, figure);  /* "" shows as "-": undefined */
+    out_table_cell (t, *figure && unit ? unit : " ");
+    out_table_cell (t, meaning);
+}
+
+static void
+s_evm_money (out_table_t *t, const char *label, bool has, int64_t minor, const char *cur,
+             const char *meaning)
+{
+    char buf[PMO_MONEY_FMT_MAX];
+    pmoctl_fmt_amount (has, minor, cur, true, buf, sizeof buf);
+    s_evm_line (t, label, buf, cur, meaning);
+}
+
+static void
+s_evm_ratio (out_table_t *t, const char *label, const Pmo__Ratio *r, int decimals,
+             const char *unit, const char *meaning)
+{
+    char buf[32];
+    pmoctl_fmt_ratio (r, decimals, buf, sizeof buf);
+    s_evm_line (t, label, buf, unit, meaning);
+}
+
+static void
+s_print_evm (const Pmo__Evm *e, const char *project_currency)
+{
+    if (!e)
+        return;
+    const char *cur = e->currency && *e->currency ? e->currency : project_currency;
+    const char *method = pmoctl_str (e->method);
+    printf ("\nearned value as of %s, method %s (planned value %s):\n", pmoctl_str (e->as_of),
+            *method ? method : "-",
+            streq (method, "milestones") ? "by milestone weights due"
+            : streq (method, "linear")   ? "linear over the baseline"
+                                         : "phasing unknown");
+    out_table_t *t = out_table_new ();
+    out_table_hide_header (t);
+    out_table_column (t, NULL, NULL, OUT_LEFT);
+    out_table_column (t, NULL, NULL, OUT_RIGHT);
+    out_table_column (t, NULL, NULL, OUT_LEFT);
+    out_table_column (t, NULL, NULL, OUT_LEFT);
+    s_evm_money (t, "  PV", e->has_pv_minor, e->pv_minor, cur, "planned value");
+    s_evm_money (t, "  EV", e->has_ev_minor, e->ev_minor, cur, "earned value: BAC x % complete");
+    s_evm_money (t, "  AC", e->has_ac_minor, e->ac_minor, cur, "actual cost");
+    s_evm_money (t, "  CV", e->has_cv_minor, e->cv_minor, cur, "cost variance: EV - AC");
+    s_evm_money (t, "  SV", e->has_sv_minor, e->sv_minor, cur, "schedule variance: EV - PV");
+    s_evm_ratio (t, "  CPI", e->cpi, 3, NULL, "EV / AC");
+    s_evm_ratio (t, "  SPI", e->spi, 3, NULL, "EV / PV");
+    s_evm_money (t, "  EAC", e->has_eac_minor, e->eac_minor, cur,
+                 "estimate at completion: BAC / CPI");
+    s_evm_money (t, "  EAC (atypical)", e->has_eac_atypical_minor, e->eac_atypical_minor, cur,
+                 "AC + (BAC - EV)");
+    s_evm_money (t, "  EAC (combined)", e->has_eac_combined_minor, e->eac_combined_minor, cur,
+                 "AC + (BAC - EV) / (CPI x SPI)");
+    s_evm_money (t, "  ETC", e->has_etc_minor, e->etc_minor, cur, "estimate to complete: EAC - AC");
+    s_evm_money (t, "  VAC", e->has_vac_minor, e->vac_minor, cur,
+                 "variance at completion: BAC - EAC");
+    s_evm_ratio (t, "  TCPI", e->tcpi, 3, NULL,
+                 "to-complete index for BAC: (BAC - EV) / (BAC - AC)");
+    s_evm_ratio (t, "  TCPI (EAC)", e->tcpi_eac, 3, NULL, "for EAC: (BAC - EV) / (EAC - AC)");
+    s_evm_ratio (t, "  ES", e->es_days, 1, "days", "earned schedule, from the baseline start");
+    char at[16] = "";
+    if (e->has_at_days)
+        snprintf (at, sizeof at, "%d", (int) e->at_days);
+    s_evm_line (t, "  AT", at, "days", "actual time, from the baseline start");
+    s_evm_ratio (t, "  SV(t)", e->sv_t_days, 1, "days", "ES - AT");
+    s_evm_ratio (t, "  SPI(t)", e->spi_t, 3, NULL, "ES / AT");
+    out_table_print (t, OUT_TEXT, stdout);
+    out_table_destroy (&t);
+}
+
 static void
 s_print_card (const Pmo__ProjectView *view)
 {
@@ -226,6 +318,9 @@ s_print_card (const Pmo__ProjectView *view)
 #undef S_KV
     out_table_print (t, OUT_TEXT, stdout);
     out_table_destroy (&t);
+
+    s_print_health (view->health);
+    s_print_evm (view->evm, cur);
 
     printf ("\nmilestones:\n");
     if (view->n_milestones == 0) {

@@ -30,39 +30,109 @@
 
 static const pmoctl_cmd_t s_commands[] = {
     {"portfolio", "add", cmd_portfolio_add, cmd_portfolio_add_opts, "CODE", 1, 1, 0,
-     "create a portfolio"},
+     "create a portfolio", NULL},
     {"portfolio", "list", cmd_portfolio_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
-     "list portfolios"},
+     "list portfolios", NULL},
     {"programme", "add", cmd_programme_add, cmd_programme_add_opts, "CODE", 1, 1, 0,
-     "create a programme in a portfolio"},
+     "create a programme in a portfolio", NULL},
     {"programme", "list", cmd_programme_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
-     "list programmes"},
-    {"team", "add", cmd_team_add, cmd_team_add_opts, "CODE", 1, 1, 0, "create a team"},
+     "list programmes", NULL},
+    {"team", "add", cmd_team_add, cmd_team_add_opts, "CODE", 1, 1, 0, "create a team", NULL},
     {"team", "list", cmd_team_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
-     "list teams and when their agent was last heard"},
+     "list teams and when their agent was last heard", NULL},
     {"person", "add", cmd_person_add, cmd_person_add_opts, "ID", 1, 1, 0,
-     "create a person with an hourly cost rate and a weekly capacity"},
-    {"person", "list", cmd_person_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV, "list people"},
+     "create a person with an hourly cost rate and a weekly capacity", NULL},
+    {"person", "list", cmd_person_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV, "list people", NULL},
     {"project", "add", cmd_project_add, cmd_project_add_opts, "CODE", 1, 1, 0,
-     "create a project with its baseline dates and budget"},
-    {"project", "list", cmd_project_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV, "list projects"},
+     "create a project with its baseline dates and budget", NULL},
+    {"project", "list", cmd_project_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV, "list projects", NULL},
     {"project", "show", cmd_project_show, cmd_project_show_opts, "CODE", 1, 1, 0,
-     "show a project: baseline, budget, actuals, milestones, recent activity"},
+     "show a project: baseline, budget, actuals, health, earned value, milestones, recent "
+     "activity",
+     "The earned value section is as of today: PV, EV, AC, CV, SV, CPI, SPI, EAC in its\n"
+     "three forms (BAC/CPI, AC+(BAC-EV), AC+(BAC-EV)/(CPI*SPI)), ETC, VAC, TCPI (to BAC\n"
+     "and to EAC), earned schedule ES, actual time AT, SV(t) and SPI(t), and how planned\n"
+     "value is phased (linear over the baseline, or by milestone weights).  An index\n"
+     "whose denominator is zero is undefined and shows as \"-\".\n"},
     {"project", "set", cmd_project_set, cmd_project_set_opts, "CODE", 1, 1, 0,
-     "change fields of a project"},
+     "change fields of a project", NULL},
     {"milestone", "add", cmd_milestone_add, cmd_milestone_add_opts, "CODE NAME", 2, 2, 0,
-     "add a milestone to project CODE"},
+     "add a milestone to project CODE", NULL},
     {"milestone", "list", cmd_milestone_list, NULL, "CODE", 1, 1, PMOCTL_CMD_CSV,
-     "list the milestones of project CODE with their slip"},
+     "list the milestones of project CODE with their slip", NULL},
     {"milestone", "set", cmd_milestone_set, cmd_milestone_set_opts, "CODE NAME", 2, 2, 0,
-     "change dates or weight of a milestone"},
+     "change dates or weight of a milestone", NULL},
     {"milestone", "reach", cmd_milestone_reach, cmd_milestone_reach_opts, "CODE NAME", 2, 2, 0,
-     "mark a milestone reached (on --date, default today)"},
+     "mark a milestone reached (on --date, default today)", NULL},
     {"status", NULL, cmd_status, cmd_status_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
-     "one line per project: status, % complete, budget, actual, hours, next milestone"},
+     "one line per project: status, RAG, % complete, budget, actual, CPI, SPI, SPI(t), EAC, "
+     "next milestone",
+     "After the table: the health reason of every project that is not green, then the\n"
+     "roll-ups per programme, portfolio and in total, one line per currency (sums of\n"
+     "BAC, PV, EV, AC; CPI and SPI of the sums).  Cancelled projects are listed but not\n"
+     "rolled up.  Indices have three decimals and are compared exactly; an undefined\n"
+     "index (zero denominator) shows as \"-\" and sorts last.\n"
+     "--json: pmod's StatusView (rows filtered by --rag and ordered by --sort).\n"
+     "--csv: the project rows only, columns code,status,rag,percent_complete,bac,ac,\n"
+     "currency,pv,ev,cpi,spi,spi_t,eac,next_milestone,next_date (amounts as decimals\n"
+     "in the currency, empty cells for undefined values).\n"},
+    {"dashboard", NULL, cmd_dashboard, cmd_dashboard_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "the portfolio dashboard: every project's earned value and RAG, then programme, "
+     "portfolio and total roll-ups per currency",
+     "Amounts are in the currency of the CUR column.  Roll-ups carry sums (BAC, PV, EV,\n"
+     "AC, CV, SV) and the indices of the sums (CPI, SPI); the forecasts (EAC, ETC, VAC,\n"
+     "TCPI, SPI(t)) are per project only.\n"
+     "--json: pmod's StatusView.\n"
+     "--csv: projects and roll-ups in one table with a level column (project, programme,\n"
+     "portfolio, total): level,code,rag,status,currency,projects,bac,pv,ev,ac,cv,sv,cpi,\n"
+     "spi,eac,etc,vac,tcpi,spi_t.\n"},
+    {"report", "time", cmd_report_time, cmd_report_time_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "hours booked over [--from, --to], grouped by person, project, team or activity",
+     "Text shows minutes as decimal hours (1.50 = 90 minutes).  --csv: a header of the\n"
+     "key names, the value names and flags, then raw integers (minutes).  --json: pmod's\n"
+     "Report.\n"},
+    {"report", "cost", cmd_report_cost, cmd_report_cost_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "actual cost by month and currency, split by category (labour from time entries "
+     "and labour costs)",
+     "--csv: month,currency,labour_minor,...,total_minor,flags with amounts in minor\n"
+     "units (cents), exact for spreadsheets.  --json: pmod's Report.\n"},
+    {"report", "slip", cmd_report_slip, cmd_report_slip_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "milestones: baseline, forecast, actual and slip in days; flag \"missed\"",
+     "Slip is against the baseline: the actual date when reached, else the forecast,\n"
+     "else today once the baseline has passed; late is positive.  --csv: raw integers.\n"},
+    {"report", "resources", cmd_report_resources, cmd_report_resources_opts, NULL, 0, 0,
+     PMOCTL_CMD_CSV,
+     "hours booked per person and week against capacity; flag \"overallocated\"",
+     "Weeks start on Monday.  --csv: raw integers (minutes).\n"},
+    {"policy", "show", cmd_policy_show, NULL, NULL, 0, 0, 0,
+     "print the governance policy: RAG thresholds and alert settings", NULL},
+    {"policy", "set", cmd_policy_set, NULL, "KEY VALUE", 2, 2, 0,
+     "change one policy key (recorded in the audit trail)",
+     "Keys, with values as policy show prints them:\n"
+     "  cpi_amber, cpi_red, spi_amber, spi_red   an index, 0.95 (amber/red below it)\n"
+     "  overspend_amber, overspend_red           percentage points of budget spent\n"
+     "                                           beyond percent complete, 10\n"
+     "  missed_amber, missed_red                 missed milestones, 1\n"
+     "  at_risk_days                             milestone.at_risk window in days\n"
+     "  budget_thresholds                        budget.threshold alerts, 50,80,100\n"
+     "  silent_minutes                           team.silent after this long\n"
+     "pmod checks the key and the value (red never looser than amber) and its reason\n"
+     "is printed when it refuses.\n"},
+    {"backup", NULL, cmd_backup, NULL, "FILE", 1, 1, PMOCTL_CMD_SLOW,
+     "write a consistent, compacted copy of pmod's store to FILE while pmod keeps serving",
+     "FILE is written by pmod, on pmod's machine, with pmod's permissions: a relative\n"
+     "FILE is made absolute with this shell's working directory, which only names the\n"
+     "place you mean when pmod runs on this machine.  FILE must not exist.  To restore,\n"
+     "stop pmod and put the copy in place as DATA_DIR/data.mdb.  The default --timeout\n"
+     "of this command is 600000 ms (10 minutes).\n"},
+    {"clock", "set", cmd_clock_set, NULL, "TIME", 1, 1, 0,
+     "set pmod's clock (tests and demos; refused unless pmod was started with --now)",
+     "TIME is an ISO 8601 instant (2026-12-01T09:00:00Z) or a date (midnight UTC).\n"
+     "pmod checks deadlines at once, so alerts the new time raises are in the log\n"
+     "when this command returns.\n"},
     {"log", NULL, cmd_log, cmd_log_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
-     "the audit trail, one line per event"},
-    {"ping", NULL, cmd_ping, NULL, NULL, 0, 0, 0, "print pmod's version and last seq"},
+     "the audit trail, one line per event", NULL},
+    {"ping", NULL, cmd_ping, NULL, NULL, 0, 0, 0, "print pmod's version and last seq", NULL},
 };
 
 /*  ---- global options --------------------------------------------------------- */
@@ -89,9 +159,11 @@ typedef struct {
 static const s_global_t s_globals[] = {
     {"endpoint", required_argument, G_ENDPOINT, "EP",
      "pmod request endpoint (default $PMO_ENDPOINT, else " PMO_DEFAULT_ENDPOINT ")"},
-    {"timeout", required_argument, G_TIMEOUT, "MS", "how long to wait for pmod (default 5000)"},
+    {"timeout", required_argument, G_TIMEOUT, "MS",
+     "how long to wait for pmod (default 5000; backup 600000)"},
     {"json", no_argument, G_JSON, NULL, "print one JSON document on stdout"},
-    {"csv", no_argument, G_CSV, NULL, "lists, status and log as CSV with a header line"},
+    {"csv", no_argument, G_CSV, NULL,
+     "lists, status, dashboard, reports and log as CSV with a header line"},
     {"actor", required_argument, G_ACTOR, "NAME",
      "who asks, recorded in the audit trail (default $USER)"},
     {"log-level", required_argument, G_LOG_LEVEL, "LEVEL",
@@ -179,6 +251,8 @@ s_help_cmd (FILE *f, const pmoctl_cmd_t *cmd)
     fputs ("usage: ", f);
     s_print_synopsis (f, cmd);
     fprintf (f, "\n\n%c%s.\n", toupper ((unsigned char) cmd->summary[0]), cmd->summary + 1);
+    if (cmd->details)
+        fprintf (f, "\n%s", cmd->details);
     size_t n = s_n_opts (cmd->opts);
     if (n > 0) {
         fprintf (f, "\nOptions:\n");
@@ -369,6 +443,8 @@ s_parse (pmoctl_t *ctl, int ac, char **av)
             goto out;
         }
         ctl->timeout_ms = (int) ms;
+    } else if (cmd->flags & PMOCTL_CMD_SLOW) {
+        ctl->timeout_ms = PMOCTL_SLOW_TIMEOUT_MS;
     }
     if (is_json && is_csv) {
         rc = pmoctl_fail ("--json and --csv exclude each other");
@@ -649,6 +725,55 @@ pmoctl_fmt_time (int64_t ms, char out[25])
         out[0] = '\0';
     else
         pmo_datetime_format (ms, out);
+}
+
+void
+pmoctl_fmt_amount (bool has, int64_t minor, const char *currency, bool is_plain, char *buf,
+                   size_t n)
+{
+    if (!has)
+        buf[0] = '\0';
+    else if (is_plain)
+        pmoctl_fmt_money_plain (minor, currency, buf, n);
+    else
+        pmoctl_fmt_money (minor, currency, buf, n);
+}
+
+pmo_ratio_t
+pmoctl_ratio (const Pmo__Ratio *r)
+{
+    /*  pmo_ratio_make turns a zero denominator into "undefined" and moves a
+     *  negative one's sign to the numerator. */
+    return r ? pmo_ratio_make (r->num, r->den) : pmo_ratio_make (0, 0);
+}
+
+void
+pmoctl_fmt_ratio (const Pmo__Ratio *r, int decimals, char *buf, size_t n)
+{
+    pmo_ratio_t v = pmoctl_ratio (r);
+    if (!v.defined || pmo_ratio_format (v, decimals, buf, n) != PMO_OK)
+        buf[0] = '\0';
+}
+
+int
+pmoctl_ratio_cmp (const Pmo__Ratio *a, const Pmo__Ratio *b)
+{
+    pmo_ratio_t x = pmoctl_ratio (a), y = pmoctl_ratio (b);
+    if (!x.defined || !y.defined)
+        return (int) !x.defined - (int) !y.defined;
+    return pmo_ratio_cmp (x, y.num, y.den);
+}
+
+const char *
+pmoctl_health_reason (const Pmo__Health *h)
+{
+    if (!h || !h->reason)
+        return "";
+    const char *s = h->reason;
+    size_t len = h->rag ? strlen (h->rag) : 0;
+    if (len && strncmp (s, h->rag, len) == 0 && s[len] == ':' && s[len + 1] == ' ')
+        return s + len + 2;
+    return s;
 }
 
 /*  $USER, else $LOGNAME, else the login name of the real uid; NULL when

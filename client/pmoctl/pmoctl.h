@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "pmo/pmo_client.h"
+#include "pmo/pmo_evm.h"
 #include "pmo/pmo_prelude.h"
 #include "output.h"
 
@@ -38,8 +39,12 @@ typedef struct pmoctl pmoctl_t;
 typedef int (pmoctl_handler_fn) (pmoctl_t *ctl);
 
 enum {
-    PMOCTL_CMD_CSV = 1     /* --csv is meaningful (list/status/log) */
+    PMOCTL_CMD_CSV = 1,    /* --csv is meaningful (list/status/log) */
+    PMOCTL_CMD_SLOW = 2    /* default --timeout is PMOCTL_SLOW_TIMEOUT_MS (backup) */
 };
+
+/*  The default --timeout of PMOCTL_CMD_SLOW commands: ten minutes. */
+#define PMOCTL_SLOW_TIMEOUT_MS (10 * 60 * 1000)
 
 /*  One row of the command table in main.c. */
 typedef struct {
@@ -52,6 +57,7 @@ typedef struct {
     int max_args;
     unsigned flags;                /* PMOCTL_CMD_* */
     const char *summary;           /* one line for --help */
+    const char *details;           /* NULL, or more lines for NOUN VERB --help */
 } pmoctl_cmd_t;
 
 /*  Everything a handler needs.  Strings borrow from argv. */
@@ -129,6 +135,22 @@ int64_t pmoctl_actual_minor (const Pmo__ProjectTotals *totals);
 const char *pmoctl_str (const char *s);
 /*  An instant as "2026-11-20T10:00:00Z"; "" when ms is 0 (never). */
 void pmoctl_fmt_time (int64_t ms, char out[25]);
+/*  An amount that may be undefined (an absent eac, etc, vac): "" when
+ *  !has, else as pmoctl_fmt_money, or pmoctl_fmt_money_plain when is_plain. */
+void pmoctl_fmt_amount (bool has, int64_t minor, const char *currency, bool is_plain, char *buf,
+                        size_t n);
+/*  The exact ratio r (NULL or a zero denominator: undefined). */
+pmo_ratio_t pmoctl_ratio (const Pmo__Ratio *r);
+/*  r with decimals fraction digits ("0.812"); "" when undefined, so a table
+ *  shows "-" and a CSV cell stays empty, never 0 or inf. */
+void pmoctl_fmt_ratio (const Pmo__Ratio *r, int decimals, char *buf, size_t n);
+/*  Compares a and b exactly (cross-multiplied in 128 bits): < 0, 0, > 0 as a
+ *  is below, equal to or above b.  An undefined ratio counts as above every
+ *  defined one, so an ascending sort puts undefined last. */
+int pmoctl_ratio_cmp (const Pmo__Ratio *a, const Pmo__Ratio *b);
+/*  The words of a health reason without pmod's leading "<rag>: ":
+ *  "CPI 0.812 below 0.85; 1 milestone missed", "on track".  "" for NULL. */
+const char *pmoctl_health_reason (const Pmo__Health *h);
 
 /*  ---- cmd_log.c: event lines, shared with project show -------------------- */
 
@@ -180,6 +202,42 @@ void pmoctl_milestone_row (out_table_t *t, const Pmo__Milestone *m);
 
 int cmd_status (pmoctl_t *ctl);
 extern const pmoctl_opt_t cmd_status_opts[];
+
+/*  cmd_status.c, shared with dashboard: checks as_of (NULL: today) and asks
+ *  pmod for the status view.  As pmoctl_query; the reply's body is a
+ *  StatusView. */
+int pmoctl_status_fetch (pmoctl_t *ctl, const char *programme, const char *team,
+                         const char *as_of, Pmo__Reply **reply_p);
+/*  The view's roll-ups ordered by level (programme, portfolio, total), code
+ *  and currency.  Returns a new array of *n borrowed pointers; caller frees
+ *  the array (free), not the roll-ups. */
+const Pmo__Rollup **pmoctl_rollups_sorted (const Pmo__StatusView *view, size_t *n);
+/*  A roll-up's code for a text table: "(none)" for the projects without a
+ *  programme (or whose programme has no portfolio), which pmod files under
+ *  code "-"; "" for the total. */
+const char *pmoctl_rollup_code (const Pmo__Rollup *r);
+/*  The view as one JSON document with rows (the n_rows given, in that
+ *  order) and rollups always present. */
+void pmoctl_print_status_json (const Pmo__StatusView *view, Pmo__StatusRow **rows, size_t n_rows);
+
+int cmd_dashboard (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_dashboard_opts[];
+
+int cmd_report_time (pmoctl_t *ctl);
+int cmd_report_cost (pmoctl_t *ctl);
+int cmd_report_slip (pmoctl_t *ctl);
+int cmd_report_resources (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_report_time_opts[];
+extern const pmoctl_opt_t cmd_report_cost_opts[];
+extern const pmoctl_opt_t cmd_report_slip_opts[];
+extern const pmoctl_opt_t cmd_report_resources_opts[];
+
+int cmd_policy_show (pmoctl_t *ctl);
+int cmd_policy_set (pmoctl_t *ctl);
+
+int cmd_backup (pmoctl_t *ctl);
+
+int cmd_clock_set (pmoctl_t *ctl);
 
 int cmd_log (pmoctl_t *ctl);
 extern const pmoctl_opt_t cmd_log_opts[];
