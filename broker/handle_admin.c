@@ -41,5 +41,6 @@ handle_clock_set (req_t *r)
     /*  Deadlines are checked at once, in this txn, so the caller sees the
      *  alerts the new time raises as soon as it has its reply. */
     r->internal = true;
+    r->actor = "pmod";  /* the alerts are pmod's, not the operator's */
     return alerts_scan_txn (r);
 }

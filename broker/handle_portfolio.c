@@ -320,9 +320,11 @@ handle_milestone_add (req_t *r)
     tables_key_milestone (&k, m.project, m.name);
     if (tables_has (r->txn, DB_MILESTONES, &k))
         return req_fail (r, PMO_EEXIST, "name", "milestone \"%s\" of project %s already exists", m.name, m.project);
+    /*  Unweighted by default: only milestones given weights time-phase the
+     *  project's planned value (otherwise PV is linear over the baseline). */
     if (!m.has_weight) {
         m.has_weight = true;
-        m.weight = 1;
+        m.weight = 0;
     }
     m.has_created_ms = true;
     m.created_ms = r->now_ms;

@@ -7,6 +7,7 @@
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
+#include "pmo/pmo_money.h"
 
 /*  A growable array of message pointers owned by the req. */
 typedef struct {
@@ -300,6 +301,13 @@ s_rollup_msg (req_t *r, const bucket_t *b, int32_t as_of)
     e.sv = e.ev - e.pv;
     pmo_evm_sums_indices (&b->sums, &e.cpi, &e.spi);
     e.eac_atypical = e.ac + (e.bac - e.ev);
+    /*  EAC = BAC / CPI of the sums; undefined without cost or earned value. */
+    if (e.ev > 0 && e.ac > 0 && pmo_i64_muldiv (e.bac, e.ac, e.ev, &e.eac) == PMO_OK) {
+        e.eac_defined = true;
+        e.etc = e.eac - e.ac;
+        e.vac = e.bac - e.eac;
+    }
+    e.tcpi = pmo_ratio_make (e.bac - e.ev, e.bac - e.ac);
     Pmo__Rollup *m = req_keep_mem (r, pmo_malloc (sizeof *m));
     pmo__rollup__init (m);
     m->level = (char *) b->level;
@@ -334,6 +342,11 @@ handle_status (req_t *r)
     const Pmo__StatusQuery *q = r->req->status;
     int32_t as_of;
     int rc = req_date (r, "as_of", q->as_of, false, pmo_date_from_ms (r->now_ms), &as_of);
+    void *filter;
+    if (!rc && q->programme && *q->programme)
+        rc = req_load (r, DB_PROGRAMMES, q->programme, "programme", &pmo__programme__descriptor, &filter);
+    if (!rc && q->team && *q->team)
+        rc = req_load (r, DB_TEAMS, q->team, "team", &pmo__team__descriptor, &filter);
     if (rc)
         return rc;
     vec_t projects = {0}, rows = {0}, buckets = {0};

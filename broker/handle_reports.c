@@ -356,7 +356,8 @@ handle_report (req_t *r)
 {
     const Pmo__ReportQuery *q = r->req->report;
     if (q->project && *q->project) {
-        int rc = pmo_check_code ("project", q->project, &r->reason);
+        void *p;
+        int rc = req_load (r, DB_PROJECTS, q->project, "project", &pmo__project__descriptor, &p);
         if (rc)
             return rc;
     }

@@ -151,9 +151,12 @@ handle_policy_set (req_t *r)
     if (rc)
         return rc;
     /*  Takes effect for the rest of the batch; reverted by batch.c if the
-     *  batch does not commit. */
+     *  batch does not commit.  Health is re-evaluated at once, so a colour
+     *  the new policy changes is published with the change. */
     r->broker->policy = p;
-    return PMO_OK;
+    r->internal = true;
+    r->actor = "pmod";
+    return alerts_scan_txn (r);
 }
 
 int

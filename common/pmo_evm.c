@@ -254,26 +254,33 @@ s_earned_schedule (const pmo_evm_input_t *in, int32_t as_of, pmo_evm_t *e)
         return PMO_OK;
     }
 
-    /* Largest C in 0..duration with PV(C) <= EV; PV is non-decreasing in k.
-       Invariant: PV(lo) <= EV (PV(0) = 0 <= EV) and hi = duration + 1 or
-       PV(hi) > EV. */
+    /* ES is the earliest time at which PV reaches EV.  With C the largest k
+       in 0..duration with PV(C) < EV (PV is non-decreasing in k), ES = C +
+       (EV - PV(C)) / (PV(C+1) - PV(C)), Lipke's formula.  The strict "<"
+       matters where PV is flat (milestone steps): nothing earned yet must
+       give ES = 0, not the last day before the first step.
+       Invariant: PV(lo) < EV and hi = duration + 1 or PV(hi) >= EV. */
     int64_t duration = (int64_t) in->finish - in->start + 1;
-    int64_t lo = 0, hi = duration + 1;
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (s_pv_k (in, mid) <= e->ev)
-            lo = mid;
-        else
-            hi = mid;
-    }
     int rc;
-    if (lo == duration)
-        rc = s_ratio_from_i128 (duration, 1, &e->es_days);
-    else {
-        /* PV(C+1) > EV >= PV(C), so step > 0. */
-        int64_t pv_c = s_pv_k (in, lo);
-        int64_t step = s_pv_k (in, lo + 1) - pv_c;
-        rc = s_ratio_from_i128 ((s_i128_t) lo * step + (e->ev - pv_c), step, &e->es_days);
+    if (e->ev <= 0) {
+        rc = s_ratio_from_i128 (0, 1, &e->es_days);
+    } else {
+        int64_t lo = 0, hi = duration + 1;
+        while (hi - lo > 1) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (s_pv_k (in, mid) < e->ev)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (lo == duration)  /* PV never reaches EV within the baseline */
+            rc = s_ratio_from_i128 (duration, 1, &e->es_days);
+        else {
+            /* PV(C+1) >= EV > PV(C), so step > 0. */
+            int64_t pv_c = s_pv_k (in, lo);
+            int64_t step = s_pv_k (in, lo + 1) - pv_c;
+            rc = s_ratio_from_i128 ((s_i128_t) lo * step + (e->ev - pv_c), step, &e->es_days);
+        }
     }
     if (rc)
         return rc;

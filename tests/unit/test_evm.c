@@ -358,11 +358,20 @@ s_test_milestones (void)
     CHECK_RATIO (e.spi_t, 196, 125);
     CHECK_STR (s_fmt (e.spi_t, 3), "1.568");
 
+    /*  EV 2,500,000 is what was planned by the end of day 10 (the first
+     *  step): ES is the earliest time PV reaches EV, 10, not the last day
+     *  of the flat step (19).  SV(t) = 10 - 25, SPI(t) = 10/25. */
     in.percent_bp = 2500;
     CHECK_RC (pmo_evm_compute (&in, as_of, &e), PMO_OK);
-    CHECK_RATIO (e.es_days, 19, 1);
-    CHECK_RATIO (e.sv_t_days, -6, 1);
-    CHECK_RATIO (e.spi_t, 19, 25);
+    CHECK_RATIO (e.es_days, 10, 1);
+    CHECK_RATIO (e.sv_t_days, -15, 1);
+    CHECK_RATIO (e.spi_t, 2, 5);
+
+    /*  Nothing earned: ES is 0 whatever the shape of PV. */
+    in.percent_bp = 0;
+    CHECK_RC (pmo_evm_compute (&in, as_of, &e), PMO_OK);
+    CHECK_RATIO (e.es_days, 0, 1);
+    CHECK_RATIO (e.spi_t, 0, 1);
 
     in.percent_bp = 1000;
     CHECK_RC (pmo_evm_compute (&in, as_of, &e), PMO_OK);
