@@ -19,6 +19,9 @@ pmod="$bin/broker/pmod"; ctl="$bin/client/pmoctl/pmoctl"
 agent="$bin/agents/pmo-agent"; notify="$bin/client/pmo-notify/pmo-notify"
 
 rm -rf "$demo"; mkdir -p "$demo"
+# Self-contained: the default endpoints, the compiled-in data directory.
+export PMO_ENDPOINT=tcp://127.0.0.1:7750 PMO_EVENTS=tcp://127.0.0.1:7751
+unset PMO_DATA PMO_NOW
 day() { date -u -d "$1 days" +%F; }
 
 echo "== pmod: the PMO service (data: $demo/pmo-data, requests tcp://127.0.0.1:7750, events :7751)"
@@ -28,13 +31,18 @@ notify_pid=
 cleanup() {
   [ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null || true
   kill "$pmod_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
+  wait "$pmod_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
 for _ in $(seq 50); do "$ctl" --timeout 200 ping >/dev/null 2>&1 && break; done
+if ! kill -0 "$pmod_pid" 2>/dev/null; then
+  echo "pmod did not start: $(tail -n 1 "$demo/pmod.log")" >&2
+  exit 1
+fi
 
 echo "== pmo-notify: milestone alerts, printed as they happen"
-"$notify" --state "$demo/notify.state" 2>"$demo/notify.log" | sed 's/^/   ALERT /' &
+# Process substitution, so that $! is pmo-notify itself (stopped at the end).
+"$notify" --state "$demo/notify.state" 2>"$demo/notify.log" > >(sed -u 's/^/   ALERT /') &
 notify_pid=$!
 
 echo "== the PMO sets up the portfolio"
@@ -104,7 +112,7 @@ for t in apollo gemini mercury; do
 done
 "$agent" --state "$demo/apollo/state" --agent apollo-agent milestone --project APOLLO --name "Prototype flies" >/dev/null
 
-sleep 1   # let pmo-notify print the last alerts before the report
+sleep 1   # pmo-notify prints as events arrive; give the last ones a moment
 echo
 echo "== quarantined records (file:line and reason)"
 cat "$demo"/*/spool/rejected/*.errors | sed 's/^/   /'
