@@ -351,6 +351,8 @@ static void
 s_alerts_touched (broker_t *broker, pmo_txn_t *parent, int64_t now_ms)
 {
     batch_t *self = broker->batch;
+    if (self->n_touched == 0)
+        return;  /* also: qsort must not get a NULL base */
     qsort (self->touched, self->n_touched, sizeof *self->touched, s_strcmp);
     for (size_t i = 0; i < self->n_touched; i++) {
         if (i && streq (self->touched[i], self->touched[i - 1]))
