@@ -248,8 +248,9 @@ s_default_agent_id (void)
     if (gethostname (host, sizeof host) != 0)
         pmo_strlcpy (host, "localhost", sizeof host);
     host[sizeof host - 1] = '\0';
-    char id[PMO_MAX_AGENT_ID_LEN + 64];
-    snprintf (id, sizeof id, "%s@%s", user && *user ? user : "agent", host);
+    char id[600];
+    snprintf (id, sizeof id, "%.255s@%s", user && *user ? user : "agent", host);
+    id[PMO_MAX_AGENT_ID_LEN] = '\0';  /* pmod's bound; a long host name is cut */
     return pmo_strdup (id);
 }
 

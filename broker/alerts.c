@@ -54,13 +54,13 @@ s_emit (req_t *r, const char *kind, const char *project, const char *milestone, 
 }
 
 static int
-s_budget (req_t *r, const Pmo__Project *p, const pmo_evm_t *e)
+s_budget (req_t *r, const Pmo__Project *p, int64_t ac_minor)
 {
     const policy_t *pol = &r->broker->policy;
     for (size_t i = 0; i < pol->n_budget_pct && p->bac_minor > 0; i++) {
         int32_t pct = pol->budget_pct[i];
         /*  AC x 100 >= BAC x pct, exactly, in 128 bits. */
-        if ((__int128) e->ac * 100 < (__int128) p->bac_minor * pct)
+        if ((__int128) ac_minor * 100 < (__int128) p->bac_minor * pct)
             continue;
         pmo_key_t k;
         pmo_key_init (&k);
@@ -70,7 +70,7 @@ s_budget (req_t *r, const Pmo__Project *p, const pmo_evm_t *e)
         if (s_fired (r, &k))
             continue;
         char ac[40], bac[40], text[200];
-        pmo_money_format (e->ac, p->currency, ac, sizeof ac);
+        pmo_money_format (ac_minor, p->currency, ac, sizeof ac);
         pmo_money_format (p->bac_minor, p->currency, bac, sizeof bac);
         snprintf (text, sizeof text, "%s has spent %d%% of its budget: %s of %s", p->code, (int) pct, ac, bac);
         int rc = s_emit (r, "budget.threshold", p->code, NULL, NULL, pct, NULL, text);
@@ -82,6 +82,7 @@ s_budget (req_t *r, const Pmo__Project *p, const pmo_evm_t *e)
 
 static int
 s_milestone (req_t *r, const Pmo__Project *p, const Pmo__Milestone *m, const pmo_evm_t *e, int32_t today)
+/*  e is NULL when the project's earned value is undefined (overflow). */
 {
     int32_t due, forecast;
     if (m->actual || pmo_date_parse (m->due, &due) != PMO_OK)
@@ -114,7 +115,7 @@ s_milestone (req_t *r, const Pmo__Project *p, const Pmo__Milestone *m, const pmo
     /*  At risk: due soon while the project is behind plan (EV < PV). */
     int32_t next = has_forecast ? forecast : due;
     int32_t days = next - today;
-    if (days < 0 || days > r->broker->policy.at_risk_days || e->ev >= e->pv)
+    if (!e || days < 0 || days > r->broker->policy.at_risk_days || e->ev >= e->pv)
         return PMO_OK;
     pmo_key_t k;
     pmo_key_init (&k);
@@ -178,9 +179,9 @@ alerts_project (req_t *r, const char *code)
     figures_t f;
     int rc = analytics_project (r, p, today, &f);
     if (!rc)
-        rc = s_budget (r, p, &f.evm);
+        rc = s_budget (r, p, f.ac);
     for (size_t i = 0; !rc && i < f.n_milestones; i++)
-        rc = s_milestone (r, p, f.milestones[i], &f.evm, today);
+        rc = s_milestone (r, p, f.milestones[i], f.has_evm ? &f.evm : NULL, today);
     if (!rc)
         rc = s_health (r, p, &f.health);
     return rc;

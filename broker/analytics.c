@@ -118,10 +118,14 @@ analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
     in.ac_minor = ac;
     in.milestones = ms;
     in.n_milestones = n_ms;
+    f->ac = ac;
     rc = pmo_evm_compute (&in, as_of, &f->evm);
-    if (rc)
+    /*  Figures too large for int64 (an EAC past 9.2 x 10^18 minor units)
+     *  leave the project without earned value, not without a report. */
+    f->has_evm = rc == PMO_OK;
+    if (rc && rc != PMO_EOVERFLOW)
         return req_fail (r, rc, "", "earned value of %s: %s", p->code, pmo_strerror (rc));
-    pmo_health_eval (&r->broker->policy.rag, &f->evm, f->missed, &f->health);
+    pmo_health_eval (&r->broker->policy.rag, f->has_evm ? &f->evm : NULL, f->missed, &f->health);
     return PMO_OK;
 }
 

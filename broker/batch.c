@@ -244,49 +244,44 @@ s_dedup_key (req_t *r, pmo_key_t *k)
     return PMO_OK;
 }
 
-/*  Applies one write in a child txn of parent. */
-static void
-s_apply_write (broker_t *broker, pmo_txn_t *parent, item_t *it, int64_t now_ms)
+/*  Applies one write in the batch's txn.  A request refused before it
+ *  wrote anything simply stands refused: nothing changed.  Returns true
+ *  when it failed after writing; then the caller aborts the txn and runs
+ *  the batch again without it (rare: a total that would overflow, a store
+ *  error), so a refused request never leaves a trace.  This replaces a
+ *  child txn per request, which costs LMDB a 2 MB dirty list each. */
+static bool
+s_apply_write (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
 {
     batch_t *self = broker->batch;
     uint64_t seq_mark = broker->next_seq;
     size_t event_mark = self->n_events, touched_mark = self->n_touched;
+    size_t writes_mark = pmo_txn_writes (txn);
     policy_t policy_mark = broker->policy;
     req_t r;
-    pmo_txn_t *child = NULL;
-    int rc = pmo_txn_begin (broker->store, parent, true, &child);
-    s_req_init (&r, broker, child, it, now_ms);
-    if (rc) {
-        req_fail (&r, rc, "", "cannot begin a transaction: %s", pmo_strerror (rc));
-        goto out;
-    }
+    s_req_init (&r, broker, txn, it, now_ms);
+    int rc = PMO_OK;
     pmo_key_t dedup;
     if (it->entry->needs_update_id) {
         rc = s_dedup_key (&r, &dedup);
         if (rc)
             goto out;
         pmo_val_t v;
-        if (pmo_get (child, DB_DEDUP, dedup.buf, dedup.len, &v) == PMO_OK && v.len == 8) {
+        if (pmo_get (txn, DB_DEDUP, dedup.buf, dedup.len, &v) == PMO_OK && v.len == 8) {
             r.duplicate = true;
             r.seq = pmo_be64_get (v.data);
-            goto out;  /* rc stays OK; the child is aborted: nothing changes */
+            goto out;  /* acknowledged again, applied no second time */
         }
     }
     rc = it->entry->handler (&r);
     if (rc == PMO_OK && it->entry->needs_update_id) {
         uint8_t seq_be[8];
         pmo_be64_put (seq_be, r.seq);
-        rc = pmo_put (child, DB_DEDUP, dedup.buf, dedup.len, seq_be, 8, 0);
+        rc = pmo_put (txn, DB_DEDUP, dedup.buf, dedup.len, seq_be, 8, 0);
         if (rc)
             req_fail (&r, rc, "", "dedup record: %s", pmo_strerror (rc));
     }
-    if (rc == PMO_OK && !r.duplicate) {
-        rc = pmo_txn_commit (&child);
-        if (rc)
-            req_fail (&r, rc, "", "cannot apply: %s", pmo_strerror (rc));
-    }
 out:
-    pmo_txn_abort (&child);
     if (rc) {
         broker->next_seq = seq_mark;
         broker->policy = policy_mark;
@@ -299,6 +294,15 @@ out:
     it->seq = r.seq;
     it->duplicate = r.duplicate;
     req_release (&r);
+    return rc != PMO_OK && pmo_txn_writes (txn) != writes_mark;
+}
+
+/*  Errors after which LMDB's txn can only be aborted: the whole batch
+ *  fails with them.  Others are the request's own. */
+static bool
+s_store_error (int rc)
+{
+    return rc == PMO_EFULL || rc == PMO_ECORRUPT || rc == PMO_EINTERNAL || rc > 0;
 }
 
 static void
@@ -344,41 +348,35 @@ s_strcmp (const void *a, const void *b)
     return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/*  Alert rules for each project the batch changed, once per project, each
- *  in a child txn: an alert that cannot be stored (map full) is dropped
- *  with its marker and fires on a later scan; the batch still commits. */
-static void
-s_alerts_touched (broker_t *broker, pmo_txn_t *parent, int64_t now_ms)
+/*  Alert rules for each project the batch changed, once per project, in
+ *  the batch's txn: an alert and its fired-once marker commit with the
+ *  change that raised it.  They fail only on store errors, which fail the
+ *  batch anyway. */
+static int
+s_alerts_touched (broker_t *broker, pmo_txn_t *txn, int64_t now_ms)
 {
     batch_t *self = broker->batch;
     if (self->n_touched == 0)
-        return;  /* also: qsort must not get a NULL base */
+        return PMO_OK;  /* also: qsort must not get a NULL base */
     qsort (self->touched, self->n_touched, sizeof *self->touched, s_strcmp);
-    for (size_t i = 0; i < self->n_touched; i++) {
+    int rc = PMO_OK;
+    for (size_t i = 0; i < self->n_touched && !rc; i++) {
         if (i && streq (self->touched[i], self->touched[i - 1]))
             continue;
-        uint64_t seq_mark = broker->next_seq;
-        size_t event_mark = self->n_events;
         req_t r;
         memset (&r, 0, sizeof r);
         r.broker = broker;
+        r.txn = txn;
         r.actor = "pmod";
         r.now_ms = now_ms;
         r.internal = true;
-        int rc = pmo_txn_begin (broker->store, parent, true, &r.txn);
-        if (!rc)
-            rc = alerts_project (&r, self->touched[i]);
-        if (!rc)
-            rc = pmo_txn_commit (&r.txn);
-        pmo_txn_abort (&r.txn);
-        if (rc) {
-            pmo_log_warn ("alerts for %s not evaluated: %s", self->touched[i], r.reason.text);
-            broker->next_seq = seq_mark;
-            s_events_truncate (self, event_mark);
-        }
+        rc = alerts_project (&r, self->touched[i]);
+        if (rc)
+            pmo_log_warn ("alerts for %s: %s", self->touched[i], r.reason.text);
         req_release (&r);
     }
     s_touched_truncate (self, 0);
+    return rc;
 }
 
 /*  The heart of group commit, shared by the socket path and
@@ -399,31 +397,47 @@ s_process_items (broker_t *broker)
 
     if (has_writes) {
         policy_t policy_mark = broker->policy;
-        pmo_txn_t *txn = NULL;
-        int rc = pmo_txn_begin (broker->store, NULL, true, &txn);
-        for (size_t i = 0; rc == PMO_OK && i < self->n; i++) {
-            item_t *it = &self->items[i];
-            if (it->rc == PMO_OK && it->entry->is_write)
-                s_apply_write (broker, txn, it, now_ms);
+        int rc;
+        for (;;) {
+            pmo_txn_t *txn = NULL;
+            bool again = false;
+            rc = pmo_txn_begin (broker->store, NULL, true, &txn);
+            for (size_t i = 0; rc == PMO_OK && !again && i < self->n; i++) {
+                item_t *it = &self->items[i];
+                if (it->rc != PMO_OK || !it->entry->is_write)
+                    continue;
+                again = s_apply_write (broker, txn, it, now_ms);
+                if (again && s_store_error (it->rc))
+                    rc = it->rc;  /* the txn is spent: the batch fails */
+            }
+            if (rc == PMO_OK && !again)
+                rc = s_alerts_touched (broker, txn, now_ms);
+            if (rc == PMO_OK && !again)
+                rc = pmo_txn_commit (&txn);
+            pmo_txn_abort (&txn);
+            if (!again || rc)
+                break;
+            /*  A request failed after writing: start over without it (it
+             *  keeps its refusal; the others are applied afresh). */
+            broker->next_seq = broker->last_seq + 1;
+            broker->policy = policy_mark;
+            s_events_truncate (self, 0);
+            s_touched_truncate (self, 0);
         }
-        if (rc == PMO_OK)
-            s_alerts_touched (broker, txn, now_ms);
-        if (rc == PMO_OK)
-            rc = pmo_txn_commit (&txn);
-        pmo_txn_abort (&txn);
         if (rc == PMO_OK) {
             broker->last_seq = broker->next_seq - 1;
             broker->n_commits++;
         } else {
             /*  Nothing of this batch is stored: every write hears so, and
              *  no event goes out. */
-            pmo_log_error ("batch commit failed: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
+            pmo_log_error ("batch not stored: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
             broker->next_seq = broker->last_seq + 1;
             broker->policy = policy_mark;
             s_events_truncate (self, 0);
+            s_touched_truncate (self, 0);
             for (size_t i = 0; i < self->n; i++) {
                 item_t *it = &self->items[i];
-                if (it->req && it->entry && it->entry->is_write && it->rc == PMO_OK) {
+                if (it->req && it->entry && it->entry->is_write && (it->rc == PMO_OK || it->rc == rc)) {
                     it->rc = rc;
                     it->seq = 0;
                     it->duplicate = false;

@@ -44,7 +44,7 @@ s_scan (req_t *r, unsigned db, const void *prefix, size_t prefix_len,
     rc = prefix_len ? pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val)
                     : pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &val);
     while (rc == PMO_OK) {
-        if (k.len < prefix_len || memcmp (k.data, prefix, prefix_len) != 0)
+        if (prefix_len && (k.len < prefix_len || memcmp (k.data, prefix, prefix_len) != 0))
             break;
         void *msg = pmo_wire_unpack (d, val.data, val.len);
         if (!msg) {
@@ -235,7 +235,7 @@ handle_project_show (req_t *r)
     view->totals = f.totals;
     view->milestones = f.milestones;
     view->n_milestones = f.n_milestones;
-    view->evm = analytics_evm_msg (r, &f.evm, p->currency, today);
+    view->evm = f.has_evm ? analytics_evm_msg (r, &f.evm, p->currency, today) : NULL;
     view->health = s_health_msg (r, p->code, &f.health);
     size_t n_recent = q->has_recent ? q->recent : 10;
     if (n_recent > PMO_RECENT_MAX)
@@ -369,13 +369,14 @@ handle_status (req_t *r)
         row->totals = f.totals;
         vec_t ms = {(void **) f.milestones, f.n_milestones, f.n_milestones};
         row->next_milestone = s_next_milestone (&ms);
-        row->evm = analytics_evm_msg (r, &f.evm, p->currency, as_of);
+        row->evm = f.has_evm ? analytics_evm_msg (r, &f.evm, p->currency, as_of) : NULL;
         row->health = s_health_msg (r, p->code, &f.health);
         row->has_missed_milestones = true;
         row->missed_milestones = f.missed;
         s_push (r, &rows, row);
-        /*  Cancelled projects stay listed but do not count in roll-ups. */
-        if (p->status == PMO__PROJECT_STATUS__PROJECT_CANCELLED)
+        /*  Cancelled projects stay listed but do not count in roll-ups, nor
+         *  do projects whose figures overflow. */
+        if (p->status == PMO__PROJECT_STATUS__PROJECT_CANCELLED || !f.has_evm)
             continue;
         const char *programme = p->programme && *p->programme ? p->programme : "-";
         s_bucket_add (r, &buckets, "programme", programme, p->currency, &f.evm);

@@ -59,7 +59,8 @@ s_from_msg (policy_t *p, const Pmo__Policy *m)
     p->at_risk_days = m->at_risk_days;
     p->silent_minutes = m->silent_minutes;
     p->n_budget_pct = m->n_budget_thresholds_pct < 8 ? m->n_budget_thresholds_pct : 8;
-    memcpy (p->budget_pct, m->budget_thresholds_pct, p->n_budget_pct * sizeof *p->budget_pct);
+    if (p->n_budget_pct)
+        memcpy (p->budget_pct, m->budget_thresholds_pct, p->n_budget_pct * sizeof *p->budget_pct);
 }
 
 void

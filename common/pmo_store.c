@@ -38,10 +38,12 @@ struct pmo_store {
 struct pmo_txn {
     MDB_txn *txn;
     pmo_store_t *store;
+    size_t n_writes;             /* puts and deletes that succeeded */
 };
 
 struct pmo_cursor {
     MDB_cursor *cur;
+    pmo_txn_t *txn;
 };
 
 static int
@@ -328,6 +330,7 @@ pmo_txn_begin (pmo_store_t *store, pmo_txn_t *parent, bool write, pmo_txn_t **tx
     pmo_txn_t *self = pmo_malloc (sizeof *self);
     self->txn = t;
     self->store = store;
+    self->n_writes = 0;
     *txn_p = self;
     return PMO_OK;
 }
@@ -383,14 +386,24 @@ pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const voi
         mflags |= MDB_NOOVERWRITE;
     if (flags & PMO_PUT_APPEND)
         mflags |= MDB_APPEND;
-    return s_rc (mdb_put (txn->txn, s_dbi (txn, db), &k, &v, mflags));
+    int rc = s_rc (mdb_put (txn->txn, s_dbi (txn, db), &k, &v, mflags));
+    txn->n_writes += rc == PMO_OK;
+    return rc;
 }
 
 int
 pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
 {
     MDB_val k = {key_len, (void *) key};
-    return s_rc (mdb_del (txn->txn, s_dbi (txn, db), &k, NULL));
+    int rc = s_rc (mdb_del (txn->txn, s_dbi (txn, db), &k, NULL));
+    txn->n_writes += rc == PMO_OK;
+    return rc;
+}
+
+size_t
+pmo_txn_writes (const pmo_txn_t *txn)
+{
+    return txn->n_writes;
 }
 
 size_t
@@ -412,6 +425,7 @@ pmo_cursor_open (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p)
         return s_rc (mrc);
     pmo_cursor_t *self = pmo_malloc (sizeof *self);
     self->cur = c;
+    self->txn = txn;
     *cursor_p = self;
     return PMO_OK;
 }
@@ -457,7 +471,9 @@ pmo_cursor_get (pmo_cursor_t *cursor, pmo_cursor_op_t op, pmo_val_t *key, pmo_va
 int
 pmo_cursor_del (pmo_cursor_t *cursor)
 {
-    return s_rc (mdb_cursor_del (cursor->cur, 0));
+    int rc = s_rc (mdb_cursor_del (cursor->cur, 0));
+    cursor->txn->n_writes += rc == PMO_OK;
+    return rc;
 }
 
 void

@@ -10,7 +10,7 @@
 #include "pmo/pmo_clock.h"
 
 #define N_AGENTS 4
-#define N_PER_AGENT 3000
+#define N_PER_AGENT (3000 / LOAD_SCALE)
 
 int
 main (void)
@@ -42,12 +42,12 @@ main (void)
     uint64_t seq = 0;
     while (pmo_clock_mono_ms () < deadline) {
         seq = fault_last_seq (e.endpoint);
-        if (seq >= base_seq + 3000)
+        if (seq >= base_seq + 3000 / LOAD_SCALE)
             break;
     }
     fprintf (stderr, "killing pmod at seq %llu of about %llu\n", (unsigned long long) seq,
              (unsigned long long) (base_seq + x.records));
-    CHECK (seq >= base_seq + 3000 && seq < base_seq + (uint64_t) x.records);
+    CHECK (seq >= base_seq + 3000 / LOAD_SCALE && seq < base_seq + (uint64_t) x.records);
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGKILL), 128 + SIGKILL);
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 

@@ -24,8 +24,8 @@ main (void)
     snprintf (spool, sizeof spool, "%s/spool", e.dir);
     snprintf (state, sizeof state, "%s/state", e.dir);
     snprintf (log, sizeof log, "%s/agent.log", e.dir);
-    fault_spool (spool, "LOAD", 0, 4000, &x);
-    fault_spool (spool, "LOAD", 1, 4000, &x);
+    fault_spool (spool, "LOAD", 0, 4000 / LOAD_SCALE, &x);
+    fault_spool (spool, "LOAD", 1, 4000 / LOAD_SCALE, &x);
     const char *argv[] = {PMO_AGENT_BIN, "--agent", "solo", "--state", state, "--timeout", "30000", "run", "--once",
                           "--spool", spool, "--window", "16", NULL};
     pid_t agent = proc_spawn (argv, log);
@@ -34,7 +34,7 @@ main (void)
     uint64_t seq = 0;
     while (pmo_clock_mono_ms () < deadline) {
         seq = fault_last_seq (e.endpoint);
-        if (seq >= base_seq + 2000)
+        if (seq >= base_seq + 2000 / LOAD_SCALE)
             break;
     }
     kill (agent, SIGKILL);

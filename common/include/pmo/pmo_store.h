@@ -80,6 +80,9 @@ int pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const
              size_t data_len, unsigned flags);
 /*  Deletes one key.  PMO_ENOTFOUND when absent. */
 int pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len);
+/*  How many puts and deletes have succeeded in this txn: a caller can tell
+ *  whether a failed step left anything behind. */
+size_t pmo_txn_writes (const pmo_txn_t *txn);
 /*  Number of entries in a database. */
 size_t pmo_db_count (pmo_txn_t *txn, unsigned db);
 
