@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "client_util.h"
 #include "harness.h"
 #include "proc.h"
@@ -91,11 +92,22 @@ main (void)
 
     char file[300], reason[200];
     snprintf (file, sizeof file, "%s/copy.mdb", e.dir);
-    CHECK_EQ_I64 (s_backup (c, file, reason), PMO__STATUS__STATUS_OK);
+    {   /* the operator's command */
+        run_t r = RUN (PMOCTL_BIN, "backup", file);
+        CHECK_EQ_I64 (r.status, 0);
+        CHECK (r.out && strstr (r.out, "backup written to") != NULL);
+        run_free (&r);
+    }
     struct stat st;
     CHECK (stat (file, &st) == 0 && (st.st_mode & 0777) == 0600);
     CHECK_EQ_I64 (s_backup (c, file, reason), PMO__STATUS__STATUS_EXISTS);
     CHECK (strstr (reason, "already exists") != NULL);
+    {
+        run_t r = RUN (PMOCTL_BIN, "backup", file);
+        CHECK_EQ_I64 (r.status, 1);
+        CHECK (r.err && strstr (r.err, "already exists") != NULL);
+        run_free (&r);
+    }
     CHECK_EQ_I64 (s_backup (c, "relative/path", reason), PMO__STATUS__STATUS_INVALID);
     /*  The service kept serving: a write after the backup works. */
     {
