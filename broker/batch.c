@@ -379,8 +379,7 @@ s_alerts_touched (broker_t *broker, pmo_txn_t *txn, int64_t now_ms)
     return rc;
 }
 
-/*  The heart of group commit, shared by the socket path and
- *  batch_handle_bytes: decode, apply writes, commit, answer reads. */
+/*  The heart of group commit: decode, apply writes, commit, answer reads. */
 static void
 s_process_items (broker_t *broker)
 {
@@ -525,21 +524,4 @@ batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg
     broker->last_seq = broker->next_seq - 1;
     s_publish (broker);
     return PMO_OK;
-}
-
-void
-batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *out)
-{
-    batch_t *self = broker->batch;
-    item_t *it = &self->items[0];
-    self->n = 1;
-    zmq_msg_init_size (&it->body, len);
-    memcpy (zmq_msg_data (&it->body), data, len);
-    it->has_body = true;
-    s_process_items (broker);
-    pmo_buf_reserve (out, it->reply.len);
-    memcpy (out->data, it->reply.data, it->reply.len);
-    out->len = it->reply.len;
-    s_events_truncate (self, 0);
-    s_items_clear (self);
 }

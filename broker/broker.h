@@ -93,9 +93,6 @@ size_t batch_collect (broker_t *broker);
  *  read txn, then sends every reply and publishes every event in seq order.
  *  Nothing is acknowledged or published before the commit. */
 void batch_process (broker_t *broker);
-/*  Handles one encoded request outside the socket path (fuzzing, tests):
- *  the same decode/validate/apply/commit; the packed Reply goes to out. */
-void batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *out);
 
 /* ---- dispatch.c: request kind -> handler -------------------------------- */
 

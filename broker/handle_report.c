@@ -102,6 +102,20 @@ s_add_totals (req_t *r, const char *project, int32_t day, const Pmo__ProjectTota
     return s_add_totals_at (r, DB_DAILY, &k, project, d);
 }
 
+/*  The end of every booking: its totals, then its event on the topic
+ *  "<kind>.<CODE>" (time.APOLLO, cost.APOLLO, progress.APOLLO). */
+static int
+s_book (req_t *r, const char *project, int32_t day, const Pmo__ProjectTotals *delta, const char *kind,
+        Pmo__Event__BodyCase body_case, const void *body)
+{
+    int rc = s_add_totals (r, project, day, delta);
+    if (rc)
+        return rc;
+    char topic[48];
+    snprintf (topic, sizeof topic, "%s.%s", kind, project);
+    return events_emit (r, topic, project, body_case, body);
+}
+
 static uint64_t
 s_next_entry_id (req_t *r)
 {
@@ -188,12 +202,7 @@ handle_time (req_t *r)
     d.minutes = e.minutes;
     d.labour_minor = cost;
     d.time_entries = 1;
-    rc = s_add_totals (r, e.project, day, &d);
-    if (rc)
-        return rc;
-    char topic[48];
-    snprintf (topic, sizeof topic, "time.%s", e.project);
-    return events_emit (r, topic, e.project, PMO__EVENT__BODY_TIME, &e);
+    return s_book (r, e.project, day, &d, "time", PMO__EVENT__BODY_TIME, &e);
 }
 
 int
@@ -264,12 +273,7 @@ handle_cost (req_t *r)
     case PMO__COST_CATEGORY__COST_CONTRACTOR: d.contractor_minor = e.amount_minor; break;
     default: d.other_minor = e.amount_minor; break;
     }
-    rc = s_add_totals (r, e.project, day, &d);
-    if (rc)
-        return rc;
-    char topic[48];
-    snprintf (topic, sizeof topic, "cost.%s", e.project);
-    return events_emit (r, topic, e.project, PMO__EVENT__BODY_COST, &e);
+    return s_book (r, e.project, day, &d, "cost", PMO__EVENT__BODY_COST, &e);
 }
 
 int
@@ -314,12 +318,7 @@ handle_progress (req_t *r)
     d.progress_updates = 1;
     d.has_percent_bp = true;
     d.percent_bp = g.percent_bp;
-    rc = s_add_totals (r, g.project, day, &d);
-    if (rc)
-        return rc;
-    char topic[48];
-    snprintf (topic, sizeof topic, "progress.%s", g.project);
-    return events_emit (r, topic, g.project, PMO__EVENT__BODY_PROGRESS, &g);
+    return s_book (r, g.project, day, &d, "progress", PMO__EVENT__BODY_PROGRESS, &g);
 }
 
 int
