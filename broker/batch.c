@@ -39,6 +39,7 @@ typedef struct {
     char *topic;
     uint8_t *data;
     size_t len;
+    uint8_t hash[32];            /* its link in the chain                 */
 } event_t;
 
 struct batch {
@@ -122,8 +123,14 @@ batch_destroy (batch_t **batch_p)
     *batch_p = NULL;
 }
 
+const uint8_t *
+batch_chain_head (const batch_t *self, const uint8_t *committed)
+{
+    return self->n_events ? self->events[self->n_events - 1].hash : committed;
+}
+
 void
-batch_queue_event (batch_t *self, const char *topic, const void *data, size_t len)
+batch_queue_event (batch_t *self, const char *topic, const void *data, size_t len, const uint8_t *hash)
 {
     if (self->n_events == self->cap_events) {
         self->cap_events = self->cap_events ? self->cap_events * 2 : 64;
@@ -134,6 +141,7 @@ batch_queue_event (batch_t *self, const char *topic, const void *data, size_t le
     e->data = pmo_malloc (len);
     memcpy (e->data, data, len);
     e->len = len;
+    memcpy (e->hash, hash, sizeof e->hash);
 }
 
 /*  Reads one multipart message from the ROUTER into an item.  The only
@@ -464,11 +472,14 @@ s_process_items (broker_t *broker)
     broker->n_requests += self->n;
 }
 
-/*  After a commit only: every queued event goes out in seq order. */
+/*  After a commit only: every queued event goes out in seq order, and the
+ *  last one's hash becomes the committed head of the chain. */
 static void
 s_publish (broker_t *broker)
 {
     batch_t *self = broker->batch;
+    if (self->n_events)
+        memcpy (broker->chain_head, self->events[self->n_events - 1].hash, sizeof broker->chain_head);
     for (size_t i = 0; i < self->n_events; i++) {
         event_t *e = &self->events[i];
         zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);

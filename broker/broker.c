@@ -56,6 +56,11 @@ s_load_state (broker_t *self)
         return rc;
     self->last_seq = events_last_seq (txn);
     self->next_seq = self->last_seq + 1;
+    rc = events_chain_head (txn, self->last_seq, self->chain_head);
+    if (rc) {
+        pmo_txn_abort (&txn);
+        return rc;
+    }
     uint64_t t = tables_last_u64 (txn, DB_TIME), c = tables_last_u64 (txn, DB_COST);
     self->next_entry_id = (t > c ? t : c) + 1;
     policy_load (self, txn);

@@ -41,6 +41,7 @@ typedef struct {
     uint64_t last_seq;           /* newest committed event seq           */
     uint64_t next_seq;           /* next seq to assign in the open batch */
     uint64_t next_entry_id;      /* next time/cost entry id              */
+    uint8_t chain_head[32];      /* hash of the newest committed event   */
     pmo_buf_t scratch;           /* packing buffer for handlers          */
     batch_t *batch;
     volatile int *stop_flag;     /* set by the signal handler            */
@@ -164,6 +165,9 @@ int events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__B
                  const void *body);
 /*  Reads the newest seq from the log (at start-up). */
 uint64_t events_last_seq (pmo_txn_t *txn);
+/*  The hash of event last_seq (genesis when 0), the head new events chain
+ *  on.  PMO_ECORRUPT when that event has no hash. */
+int events_chain_head (pmo_txn_t *txn, uint64_t last_seq, uint8_t head[32]);
 
 /* ---- backup.c: consistent copies while serving -------------------------- */
 

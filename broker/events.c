@@ -4,12 +4,31 @@
  *  what changed, when, by whom, with the values. */
 #include "batch.h"
 #include "broker.h"
+#include "pmo/pmo_chain.h"
 #include "pmo/pmo_error.h"
 
 uint64_t
 events_last_seq (pmo_txn_t *txn)
 {
     return tables_last_u64 (txn, DB_EVENTS);
+}
+
+int
+events_chain_head (pmo_txn_t *txn, uint64_t last_seq, uint8_t head[32])
+{
+    memcpy (head, pmo_chain_genesis, PMO_HASH_LEN);
+    if (last_seq == 0)
+        return PMO_OK;
+    pmo_key_t k;
+    tables_key_seq (&k, last_seq);
+    Pmo__Event *ev = NULL;
+    int rc = tables_get (txn, DB_EVENTS, &k, &pmo__event__descriptor, (void **) &ev);
+    if (rc == PMO_OK && (!ev->has_hash || ev->hash.len != PMO_HASH_LEN))
+        rc = PMO_ECORRUPT;
+    if (rc == PMO_OK)
+        memcpy (head, ev->hash.data, PMO_HASH_LEN);
+    pmo_wire_free (ev);
+    return rc;
 }
 
 int
@@ -30,6 +49,8 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
     ev.body_case = body_case;
     /*  Every oneof member is a message pointer at the same offset. */
     ev.portfolio = (Pmo__Portfolio *) body;
+    uint8_t hashes[2 * PMO_HASH_LEN];
+    pmo_chain_seal (&ev, batch_chain_head (b->batch, b->chain_head), hashes, &b->scratch);
 
     pmo_key_t k;
     tables_key_seq (&k, ev.seq);
@@ -37,7 +58,7 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
     /*  Seqs only grow, so the log is an append: one page touched. */
     int rc = pmo_put (r->txn, DB_EVENTS, k.buf, k.len, b->scratch.data, b->scratch.len, PMO_PUT_APPEND);
     if (rc == PMO_OK)
-        batch_queue_event (b->batch, topic, b->scratch.data, b->scratch.len);
+        batch_queue_event (b->batch, topic, b->scratch.data, b->scratch.len, hashes + PMO_HASH_LEN);
     if (rc == PMO_OK && project) {
         pmo_key_init (&k);
         pmo_key_str (&k, project);

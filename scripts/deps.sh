@@ -7,4 +7,4 @@ $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
   libzmq3-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev \
-  libjson-c-dev libinih-dev
+  libjson-c-dev libinih-dev libsodium-dev

@@ -9,16 +9,19 @@
 #include <stdlib.h>
 
 #include "pmo/pmo_json.h"
+#include "pmo/pmo_chain.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_money.h"
 #include "pmoctl.h"
 
-enum { L_SINCE, L_PROJECT, L_LIMIT };
+enum { L_SINCE, L_PROJECT, L_LIMIT, L_VERIFY };
 
 const pmoctl_opt_t cmd_log_opts[] = {
     [L_SINCE] = {"since", "SEQ", false, "only events after seq SEQ (default 0: all)"},
     [L_PROJECT] = {"project", "CODE", false, "only events of project CODE"},
     [L_LIMIT] = {"limit", "N", false, "print at most N events (default: all, page by page)"},
+    [L_VERIFY] = {"verify", NULL, false,
+                  "check the hash chain of the whole log and name the first broken seq"},
     {NULL, NULL, false, NULL},
 };
 
@@ -143,9 +146,70 @@ pmoctl_event_row (out_table_t *t, const Pmo__Event *ev)
     out_table_cell (t, summary);
 }
 
+/*  log --verify: pages through the whole log, feeding a chain verifier;
+ *  each page is freed once checked, so memory stays at one page. */
+static int
+s_verify (pmoctl_t *ctl)
+{
+    if (ctl->opt[L_SINCE] || ctl->opt[L_PROJECT] || ctl->opt[L_LIMIT])
+        return pmoctl_fail ("log --verify checks the whole log: give no --since, --project or --limit");
+    pmo_chain_verifier_t v;
+    pmo_chain_verifier_init (&v);
+    uint64_t since = 0;
+    int rc = PMOCTL_EXIT_OK;
+    for (;;) {
+        Pmo__LogQuery q = PMO__LOG_QUERY__INIT;
+        q.has_since = true;
+        q.since = since;
+        q.has_limit = true;
+        q.limit = PMO_LOG_PAGE_MAX;
+        Pmo__Request req = PMO__REQUEST__INIT;
+        req.body_case = PMO__REQUEST__BODY_LOG;
+        req.log = &q;
+        Pmo__Reply *reply = NULL;
+        rc = pmoctl_query (ctl, &req, PMO__REPLY__BODY_EVENTS, &reply);
+        if (rc)
+            break;
+        const Pmo__EventPage *page = reply->events;
+        for (size_t i = 0; i < page->n_events && !v.broken_seq; i++)
+            pmo_chain_verifier_add (&v, page->events[i]);
+        bool is_last = !page->more || page->n_events == 0 || v.broken_seq;
+        if (!is_last)
+            since = page->events[page->n_events - 1]->seq;
+        pmo_wire_free (reply);
+        if (is_last)
+            break;
+    }
+    if (rc == PMOCTL_EXIT_OK) {
+        uint64_t checked = v.next_seq - 1;
+        char head[2 * PMO_HASH_LEN + 1];
+        for (int i = 0; i < PMO_HASH_LEN; i++)
+            snprintf (head + 2 * i, 3, "%02x", v.head[i]);
+        if (ctl->format == OUT_JSON) {
+            json_object *o = json_object_new_object ();
+            json_object_object_add (o, "ok", json_object_new_boolean (!v.broken_seq));
+            json_object_object_add (o, "checked", json_object_new_uint64 (checked));
+            if (v.broken_seq) {
+                json_object_object_add (o, "broken_seq", json_object_new_uint64 (v.broken_seq));
+                json_object_object_add (o, "reason", json_object_new_string (v.why));
+            } else
+                json_object_object_add (o, "head", json_object_new_string (head));
+            printf ("%s\n", pmo_json_text (o));
+            json_object_put (o);
+        } else if (!v.broken_seq)
+            printf ("audit trail intact: %llu events, head %s\n", (unsigned long long) checked, head);
+        if (v.broken_seq)
+            rc = pmoctl_fail ("audit trail broken at seq %llu: %s", (unsigned long long) v.broken_seq, v.why);
+    }
+    pmo_chain_verifier_free (&v);
+    return rc;
+}
+
 int
 cmd_log (pmoctl_t *ctl)
 {
+    if (ctl->opt[L_VERIFY])
+        return s_verify (ctl);
     uint64_t since = 0, limit = 0;
     if (pmoctl_parse_u64 ("--since", ctl->opt[L_SINCE], UINT64_MAX, &since)
         || pmoctl_parse_u64 ("--limit", ctl->opt[L_LIMIT], UINT32_MAX, &limit))

@@ -194,10 +194,12 @@ s_print_synopsis (FILE *f, const pmoctl_cmd_t *cmd)
     size_t n = s_n_opts (cmd->opts);
     for (size_t i = 0; i < n; i++)
         if (cmd->opts[i].is_required)
-            fprintf (f, " --%s %s", cmd->opts[i].name, cmd->opts[i].metavar);
+            fprintf (f, " --%s%s%s", cmd->opts[i].name, cmd->opts[i].metavar ? " " : "",
+                     cmd->opts[i].metavar ? cmd->opts[i].metavar : "");
     for (size_t i = 0; i < n; i++)
         if (!cmd->opts[i].is_required)
-            fprintf (f, " [--%s %s]", cmd->opts[i].name, cmd->opts[i].metavar);
+            fprintf (f, " [--%s%s%s]", cmd->opts[i].name, cmd->opts[i].metavar ? " " : "",
+                     cmd->opts[i].metavar ? cmd->opts[i].metavar : "");
 }
 
 static void
@@ -387,8 +389,9 @@ s_parse (pmoctl_t *ctl, int ac, char **av)
         longopts[i] = (struct option) {s_globals[i].name, s_globals[i].has_arg, NULL,
                                        s_globals[i].key};
     for (size_t i = 0; i < n_opts; i++)
-        longopts[n_globals + i] = (struct option) {cmd->opts[i].name, required_argument, NULL,
-                                                   G_CMD_BASE + (int) i};
+        longopts[n_globals + i] = (struct option) {cmd->opts[i].name,
+                                                   cmd->opts[i].metavar ? required_argument : no_argument,
+                                                   NULL, G_CMD_BASE + (int) i};
     char name[64];
     snprintf (name, sizeof name, "%s%s%s", cmd->noun, cmd->verb ? " " : "",
               cmd->verb ? cmd->verb : "");
@@ -425,7 +428,8 @@ s_parse (pmoctl_t *ctl, int ac, char **av)
                               av[optind - 1], name);
             break;
         default:
-            ctl->opt[key - G_CMD_BASE] = optarg;
+            /*  A flag (no metavar) is present as "". */
+            ctl->opt[key - G_CMD_BASE] = optarg ? optarg : "";
             break;
         }
     }

@@ -26,8 +26,9 @@ enum {
 /*  Most options any one command has; main.c checks the tables against it. */
 #define PMOCTL_OPT_MAX 16
 
-/*  One command option.  Every command option takes a value; the boolean
- *  flags (--json, --csv, --help) are global. */
+/*  One command option.  It takes a value, unless metavar is NULL: then it
+ *  is a flag, and its value is "" when given.  --json, --csv and --help are
+ *  global. */
 typedef struct {
     const char *name;      /* long name without "--"; NULL ends a table */
     const char *metavar;   /* "D", "N", "AMOUNT" */
