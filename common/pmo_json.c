@@ -134,3 +134,120 @@ pmo_json_text (json_object *obj)
 {
     return json_object_to_json_string_ext (obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
+
+/*  ---- streaming ------------------------------------------------------- */
+
+static void
+s_write_string (FILE *out, const char *s)
+{
+    fputc ('"', out);
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        switch (*p) {
+        case '"': fputs ("\\\"", out); break;
+        case '\\': fputs ("\\\\", out); break;
+        case '\n': fputs ("\\n", out); break;
+        case '\r': fputs ("\\r", out); break;
+        case '\t': fputs ("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf (out, "\\u%04x", *p);
+            else
+                fputc (*p, out);  /* UTF-8 passes through: pmod only stores valid text */
+        }
+    }
+    fputc ('"', out);
+}
+
+static void s_write_msg (FILE *out, const ProtobufCMessage *m, const char *const *array_keys);
+
+static bool
+s_forced (const ProtobufCFieldDescriptor *f, const char *const *keys)
+{
+    for (size_t i = 0; keys && keys[i]; i++)
+        if (f->label == PROTOBUF_C_LABEL_REPEATED && streq (f->name, keys[i]))
+            return true;
+    return false;
+}
+
+static void
+s_write_value (FILE *out, const ProtobufCFieldDescriptor *f, const void *p)
+{
+    char buf[64];
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32: fprintf (out, "%d", (int) *(const int32_t *) p); break;
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32: fprintf (out, "%u", (unsigned) *(const uint32_t *) p); break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64: fprintf (out, "%lld", (long long) *(const int64_t *) p); break;
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64: fprintf (out, "%llu", (unsigned long long) *(const uint64_t *) p); break;
+    case PROTOBUF_C_TYPE_BOOL: fputs (*(const protobuf_c_boolean *) p ? "true" : "false", out); break;
+    case PROTOBUF_C_TYPE_ENUM:
+        s_write_string (out, pmo_wire_enum_name (f->descriptor, *(const int *) p, buf, sizeof buf));
+        break;
+    case PROTOBUF_C_TYPE_STRING: s_write_string (out, *(char *const *) p); break;
+    case PROTOBUF_C_TYPE_BYTES: {
+        const ProtobufCBinaryData *b = p;
+        fputc ('"', out);
+        for (size_t i = 0; i < b->len; i++)
+            fprintf (out, "%02x", b->data[i]);
+        fputc ('"', out);
+        break;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE: s_write_msg (out, *(const ProtobufCMessage *const *) p, NULL); break;
+    default: fputs ("null", out);
+    }
+}
+
+static void
+s_write_msg (FILE *out, const ProtobufCMessage *m, const char *const *array_keys)
+{
+    fputc ('{', out);
+    if (!m) {
+        fputc ('}', out);
+        return;
+    }
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    const char *currency = s_currency (m);
+    int exponent = currency ? pmo_currency_exponent (currency) : -1;
+    const uint8_t *base = (const uint8_t *) m;
+    bool first = true;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (!s_forced (f, array_keys) && !s_present (m, f))
+            continue;
+        fprintf (out, "%s\"%s\":", first ? "" : ",", f->name);
+        first = false;
+        const void *p = base + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *) (base + f->quantifier_offset);
+            const uint8_t *arr = *(const uint8_t *const *) p;
+            fputc ('[', out);
+            for (size_t j = 0; j < n; j++) {
+                if (j)
+                    fputc (',', out);
+                s_write_value (out, f, arr + j * s_elem_size (f));
+            }
+            fputc (']', out);
+            continue;
+        }
+        s_write_value (out, f, p);
+        size_t len = strlen (f->name);
+        if (exponent >= 0 && f->type == PROTOBUF_C_TYPE_INT64 && len > 6 && streq (f->name + len - 6, "_minor")) {
+            char text[48];
+            if (pmo_money_format_plain (*(const int64_t *) p, exponent, text, sizeof text) == 0)
+                fprintf (out, ",\"%.*s\":\"%s\"", (int) (len - 6), f->name, text);
+        }
+    }
+    fputc ('}', out);
+}
+
+int
+pmo_json_write (FILE *out, const void *msg, const char *const *array_keys)
+{
+    s_write_msg (out, msg, array_keys);
+    return ferror (out) ? -1 : 0;
+}

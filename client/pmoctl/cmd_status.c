@@ -98,11 +98,9 @@ pmoctl_print_status_json (const Pmo__StatusView *view, Pmo__StatusRow **rows, si
     Pmo__StatusView copy = *view;  /* shallow: borrows everything from view */
     copy.rows = rows;
     copy.n_rows = n_rows;
-    json_object *obj = pmo_json_from_msg (&copy);
-    out_json_ensure_array (obj, "rows");
-    out_json_ensure_array (obj, "rollups");
-    out_json_print (obj, stdout);
-    json_object_put (obj);
+    static const char *const keys[] = {"rows", "rollups", NULL};
+    pmo_json_write (stdout, &copy, keys);  /* streamed: megabytes for big portfolios */
+    fputc ('\n', stdout);
 }
 
 /*  ---- filtering and sorting ------------------------------------------------- */

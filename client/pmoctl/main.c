@@ -570,11 +570,11 @@ pmoctl_list (pmoctl_t *ctl, Pmo__ListKind kind, const char *project, Pmo__Reply 
 void
 pmoctl_print_json (const void *msg, const char *array_key)
 {
-    json_object *obj = pmo_json_from_msg (msg);
-    if (array_key)
-        out_json_ensure_array (obj, array_key);
-    out_json_print (obj, stdout);
-    json_object_put (obj);
+    /*  Streamed, not built as a tree: a status of 10,000 projects is
+     *  megabytes of JSON. */
+    const char *const keys[] = {array_key, NULL};
+    pmo_json_write (stdout, msg, keys);
+    fputc ('\n', stdout);
 }
 
 int

@@ -135,9 +135,78 @@ s_json (void)
     json_object_put (o);
 }
 
+/*  The streamed writer says exactly what the tree builder says. */
+static void
+s_json_stream (void)
+{
+    Pmo__Milestone m1 = PMO__MILESTONE__INIT, m2 = PMO__MILESTONE__INIT;
+    m1.name = (char *) "Design \"approved\"\n\t\x01 ✓";
+    m1.has_weight = true;
+    m1.weight = 3;
+    m2.name = (char *) "Launch";
+    Pmo__Milestone *ms[] = {&m1, &m2};
+    Pmo__Project p = PMO__PROJECT__INIT;
+    p.code = (char *) "APOLLO";
+    p.has_bac_minor = true;
+    p.bac_minor = -12345;
+    p.currency = (char *) "EUR";
+    p.has_status = true;
+    p.status = PMO__PROJECT_STATUS__PROJECT_ACTIVE;
+    Pmo__Ratio cpi = PMO__RATIO__INIT;
+    cpi.has_num = cpi.has_den = true;
+    cpi.num = 8;
+    cpi.den = 9;
+    Pmo__Evm evm = PMO__EVM__INIT;
+    evm.cpi = &cpi;
+    evm.has_ev_minor = true;
+    evm.ev_minor = UINT32_MAX + 5LL;
+    evm.currency = (char *) "JPY";
+    Pmo__Event ev = PMO__EVENT__INIT;
+    uint8_t hash[4] = {0xde, 0xad, 0x00, 0x01};
+    ev.has_hash = true;
+    ev.hash.len = 4;
+    ev.hash.data = hash;
+    ev.has_seq = true;
+    ev.seq = UINT64_MAX;
+    Pmo__Event *events[] = {&ev};
+    Pmo__ProjectView view = PMO__PROJECT_VIEW__INIT;
+    view.project = &p;
+    view.milestones = ms;
+    view.n_milestones = 2;
+    view.recent = events;
+    view.n_recent = 1;
+    view.evm = &evm;
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream (&text, &len);
+    REQUIRE_VOID (f != NULL);
+    CHECK_EQ_I64 (pmo_json_write (f, &view, NULL), 0);
+    fclose (f);
+    json_object *streamed = json_tokener_parse (text);
+    json_object *built = pmo_json_from_msg (&view);
+    CHECK (streamed != NULL);
+    CHECK (json_object_equal (streamed, built));
+    if (!json_object_equal (streamed, built))
+        fprintf (stderr, "streamed: %s\nbuilt:    %s\n", text, pmo_json_text (built));
+    json_object_put (streamed);
+    json_object_put (built);
+    free (text);
+
+    /*  Forced arrays: written empty when asked, omitted otherwise. */
+    Pmo__Listing empty = PMO__LISTING__INIT;
+    f = open_memstream (&text, &len);
+    const char *const keys[] = {"projects", NULL};
+    pmo_json_write (f, &empty, keys);
+    fclose (f);
+    CHECK_STR (text, "{\"projects\":[]}");
+    free (text);
+}
+
 int
 main (void)
 {
+    s_json_stream ();
     s_request_round_trip ();
     s_garbage ();
     s_enum_names ();

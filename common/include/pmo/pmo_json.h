@@ -10,10 +10,19 @@
 #define PMO_JSON_H
 
 #include <json-c/json.h>
+#include <stdio.h>
 
 /*  Returns a new object; caller owns it (json_object_put). */
 json_object *pmo_json_from_msg (const void *msg);
 /*  Serialises obj compactly into a static-free string owned by obj. */
 const char *pmo_json_text (json_object *obj);
+
+/*  Writes msg to out as the same JSON object pmo_json_from_msg describes,
+ *  streamed field by field without building a tree: for replies of many
+ *  megabytes (status of 10,000 projects).  The top-level repeated fields
+ *  named in array_keys (NULL-terminated; the list may be NULL) are written
+ *  as [] even when empty.  No newline.  Returns 0, or -1 when out reports
+ *  an error. */
+int pmo_json_write (FILE *out, const void *msg, const char *const *array_keys);
 
 #endif
