@@ -120,5 +120,8 @@ echo
 echo "== the audit trail, last 8 events"
 "$ctl" log --since "$(( $("$ctl" ping --json | sed 's/.*"last_seq":\([0-9]*\).*/\1/') - 8 ))"
 echo
+echo "== the audit trail's hash chain"
+"$ctl" log --verify
+echo
 echo "== portfolio status"
 "$ctl" status
