@@ -78,8 +78,12 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
     so.map_size = opts->map_size;
     so.exclusive = true;
     int rc = pmo_store_open (opts->data_dir, &so, &self->store, why, why_len);
-    if (!rc)
+    if (!rc) {
         rc = s_load_state (self);
+        if (rc == PMO_ECORRUPT)
+            snprintf (why, why_len, "%s: the newest event of the log has no hash: the log is damaged",
+                      opts->data_dir);
+    }
     if (!rc)
         rc = s_bind (pmo_zmq_ctx (), ZMQ_ROUTER, opts->endpoint, &self->router, why, why_len);
     if (!rc)

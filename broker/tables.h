@@ -23,7 +23,10 @@
 #include "pmo/pmo_wire.h"
 
 #define PMOD_SCHEMA_KIND "pmod"
-#define PMOD_SCHEMA_VERSION 1
+/*  2: events carry the hash chain.  A version-1 directory is refused (its
+ *  log has no chain to continue); nothing was deployed at version 1. */
+#define PMOD_SCHEMA_VERSION 2
+#define PMOD_SCHEMA_OLDEST 2
 
 enum {
     DB_PORTFOLIOS,

@@ -142,6 +142,13 @@ s_read_schema (pmo_store_t *self, const pmo_store_opts_t *opts, char *why, size_
         s_why (why, why_len, "this is a %s data directory, not %s", kind, opts->kind);
         return PMO_ESCHEMA;
     }
+    if (opts->oldest_version && version < opts->oldest_version) {
+        s_why (why, why_len, "data directory has schema version %u, %s; this %s reads versions %u to %u: "
+               "start it on a new data directory",
+               version, opts->oldest_why ? opts->oldest_why : "too old", opts->kind, opts->oldest_version,
+               opts->version);
+        return PMO_ESCHEMA;
+    }
     if (version > opts->version) {
         s_why (why, why_len,
                "data directory has schema version %u, newer than this %s (version %u); "

@@ -104,6 +104,11 @@ main (void)
     s_make_store (dir, "pmod", 99);
     s_check_refusal (&e, dir, "schema version 99, newer than this pmod");
 
+    /*  An older schema this pmod cannot continue (before the hash chain). */
+    snprintf (dir, sizeof dir, "%s/older", e.dir);
+    s_make_store (dir, "pmod", 1);
+    s_check_refusal (&e, dir, "data directory has schema version 1, from before the hash-chained audit trail; this pmod reads versions 2 to 2");
+
     /*  Another program's directory. */
     snprintf (dir, sizeof dir, "%s/agent", e.dir);
     s_make_store (dir, "pmo-agent", 1);
@@ -111,7 +116,7 @@ main (void)
 
     /*  A damaged data file: garbage over the meta pages. */
     snprintf (dir, sizeof dir, "%s/damaged", e.dir);
-    s_make_store (dir, "pmod", 1);
+    s_make_store (dir, "pmod", 2);
     {
         char path[700];
         snprintf (path, sizeof path, "%s/data.mdb", dir);

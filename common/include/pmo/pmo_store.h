@@ -28,6 +28,8 @@ typedef struct {
 typedef struct {
     const char *kind;            /* "pmod", "pmo-agent": written into meta */
     unsigned version;            /* schema version this program writes      */
+    unsigned oldest_version;     /* oldest it can continue (0: any older)   */
+    const char *oldest_why;      /* why older ones cannot be continued      */
     const char *const *dbs;      /* names of the named databases to open    */
     unsigned n_dbs;
     size_t map_size;             /* bytes; 0 = 1 GiB                        */
