@@ -24,6 +24,8 @@ static const config_option_t s_options[] = {
      "team code sent in heartbeats (none: no heartbeats)"},
     {"agent", "endpoint", "endpoint", NULL, CONFIG_STRING, S_OFF (endpoint), NULL, 0, 0, "EP",
      "pmod request endpoint"},
+    {"agent", "events", "events", "PMO_EVENTS", CONFIG_STRING, S_OFF (events), NULL, 0, 0, "EP",
+     "pmod event endpoint (accepted like every pmo program; the agent does not subscribe)"},
     {"agent", "state", "state", "PMO_AGENT_STATE", CONFIG_STRING, S_OFF (state), NULL, 0, 0,
      "DIR", "outbox directory"},
     {"agent", "timeout", "timeout", NULL, CONFIG_INT, S_OFF (timeout_ms), "5000", 1, 3600000,

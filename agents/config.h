@@ -25,6 +25,7 @@ typedef struct {
     char *id;                 /* agent id */
     char *team;               /* team code, for heartbeats */
     char *endpoint;           /* pmod request endpoint */
+    char *events;             /* pmod event endpoint (not read by the agent yet) */
     char *state;              /* outbox directory */
     int timeout_ms;           /* how long to wait for pmod */
     int heartbeat_s;          /* heartbeat period, 0 = none */

@@ -71,6 +71,7 @@ static const struct {
     s_flag_kind_t kind;
 } s_flags[] = {
     {"endpoint", true, C_ALL, F_CONFIG},
+    {"events", true, C_ALL, F_CONFIG},
     {"timeout", true, C_ALL, F_CONFIG},
     {"agent", true, C_ALL, F_CONFIG},
     {"state", true, C_ALL, F_CONFIG},
@@ -145,6 +146,8 @@ s_usage (FILE *out)
              "\n"
              "Options:\n"
              "  --endpoint EP     pmod request endpoint ($PMO_ENDPOINT, else %s)\n"
+             "  --events EP       pmod event endpoint ($PMO_EVENTS); accepted like every pmo\n"
+             "                    program, not used: the agent does not subscribe\n"
              "  --timeout MS      how long to wait for pmod (5000)\n"
              "  --agent ID        agent id ($PMO_AGENT, else USER@HOSTNAME)\n"
              "  --state DIR       outbox directory ($PMO_AGENT_STATE, else\n"

@@ -139,6 +139,7 @@ static const pmoctl_cmd_t s_commands[] = {
 
 enum {
     G_ENDPOINT = 1000,
+    G_EVENTS,
     G_TIMEOUT,
     G_JSON,
     G_CSV,
@@ -159,6 +160,8 @@ typedef struct {
 static const s_global_t s_globals[] = {
     {"endpoint", required_argument, G_ENDPOINT, "EP",
      "pmod request endpoint (default $PMO_ENDPOINT, else " PMO_DEFAULT_ENDPOINT ")"},
+    {"events", required_argument, G_EVENTS, "EP",
+     "pmod event endpoint ($PMO_EVENTS); accepted like every pmo program, no command reads events"},
     {"timeout", required_argument, G_TIMEOUT, "MS",
      "how long to wait for pmod (default 5000; backup 600000)"},
     {"json", no_argument, G_JSON, NULL, "print one JSON document on stdout"},
@@ -405,6 +408,7 @@ s_parse (pmoctl_t *ctl, int ac, char **av)
     while (rc == PMOCTL_EXIT_OK && (key = getopt_long (ac, av, ":h", longopts, NULL)) != -1) {
         switch (key) {
         case G_ENDPOINT: ctl->endpoint = optarg; break;
+        case G_EVENTS: break;  /* uniform command line; nothing here subscribes */
         case G_TIMEOUT: timeout = optarg; break;
         case G_JSON: is_json = true; break;
         case G_CSV: is_csv = true; break;
