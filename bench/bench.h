@@ -350,6 +350,10 @@ void bench_fail (bench_t *b, bool lost, const char *fmt, ...) PMO_PRINTF (3, 4);
 void bench_note (const char *fmt, ...) PMO_PRINTF (1, 2);
 /*  Starts pmod, reporting a failure (with its log) on b. */
 int bench_pmod_start (bench_t *b, pmod_t *p, int64_t *startup_ns);
+/*  Starts a pmod for mode in its own directory and creates the world's
+ *  portfolio.  Returns PMO_OK, or a failure already reported on b (pmod is
+ *  then stopped). */
+int bench_portfolio_up (bench_t *b, const char *mode, const world_t *w, unsigned map_mb, pmod_t *p);
 /*  LMDB map size for about n updates, in MiB. */
 unsigned bench_map_mb (uint64_t n);
 

@@ -340,22 +340,31 @@ env_cpu_seconds (pid_t pid)
     return (double) (ut + stime) / (double) sysconf (_SC_CLK_TCK);
 }
 
-uint64_t
-env_write_calls_bytes (pid_t pid)
+/*  The number after "key" in /proc/PID/file (PID 0: this process), 0 when
+ *  absent.  key includes its colon ("wchar:", "VmHWM:"). */
+static uint64_t
+s_proc_field (pid_t pid, const char *file, const char *key)
 {
     char path[64], line[256];
     if (pid)
-        snprintf (path, sizeof path, "/proc/%d/io", (int) pid);
+        snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
     else
-        snprintf (path, sizeof path, "/proc/self/io");
+        snprintf (path, sizeof path, "/proc/self/%s", file);
     FILE *f = fopen (path, "r");
-    uint64_t bytes = 0;
+    uint64_t value = 0;
+    size_t len = strlen (key);
     while (f && fgets (line, sizeof line, f))
-        if (strncmp (line, "wchar:", 6) == 0)
-            bytes = strtoull (line + 6, NULL, 10);
+        if (strncmp (line, key, len) == 0)
+            value = strtoull (line + len, NULL, 10);
     if (f)
         fclose (f);
-    return bytes;
+    return value;
+}
+
+uint64_t
+env_write_calls_bytes (pid_t pid)
+{
+    return s_proc_field (pid, "io", "wchar:");
 }
 
 uint64_t
@@ -380,19 +389,7 @@ env_device_written (const char *path)
 long
 env_peak_rss_kb (pid_t pid)
 {
-    char path[64], line[256];
-    if (pid)
-        snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
-    else
-        snprintf (path, sizeof path, "/proc/self/status");
-    FILE *f = fopen (path, "r");
-    long kb = 0;
-    while (f && fgets (line, sizeof line, f))
-        if (strncmp (line, "VmHWM:", 6) == 0)
-            kb = strtol (line + 6, NULL, 10);
-    if (f)
-        fclose (f);
-    return kb;
+    return (long) s_proc_field (pid, "status", "VmHWM:");
 }
 
 void

@@ -28,22 +28,8 @@ mode_latency (bench_t *b)
     world_t w;
     world_init (&w, o->projects ? o->projects : 100, 70, 20, per_agent_max, o->agents);
     pmod_t p;
-    char why[300] = "";
-    int rc = env_pmod_init (&p, b->root, "latency", o->pmod, bench_map_mb (per_agent_max * (uint64_t) o->agents));
+    int rc = bench_portfolio_up (b, "latency", &w, bench_map_mb (per_agent_max * (uint64_t) o->agents), &p);
     if (rc) {
-        bench_fail (b, false, "%s/latency: %s", b->root, strerror (rc));
-        world_free (&w);
-        return rc;
-    }
-    if ((rc = bench_pmod_start (b, &p, NULL)) != 0) {
-        world_free (&w);
-        return rc;
-    }
-    bench_note ("latency: portfolio of %d projects", w.n_projects);
-    rc = check_setup (p.endpoint, &w, why, sizeof why);
-    if (rc) {
-        bench_fail (b, false, "latency set-up: %s", why);
-        env_pmod_stop (&p);
         world_free (&w);
         return rc;
     }

@@ -98,6 +98,26 @@ bench_pmod_start (bench_t *b, pmod_t *p, int64_t *startup_ns)
     return rc;
 }
 
+int
+bench_portfolio_up (bench_t *b, const char *mode, const world_t *w, unsigned map_mb, pmod_t *p)
+{
+    int rc = env_pmod_init (p, b->root, mode, b->o.pmod, map_mb);
+    if (rc) {
+        bench_fail (b, false, "%s/%s: %s", b->root, mode, strerror (rc));
+        return rc;
+    }
+    if ((rc = bench_pmod_start (b, p, NULL)) != 0)
+        return rc;
+    bench_note ("%s: portfolio of %d projects", mode, w->n_projects);
+    char why[300] = "";
+    rc = check_setup (p->endpoint, w, why, sizeof why);
+    if (rc) {
+        bench_fail (b, false, "%s set-up: %s", mode, why);
+        env_pmod_stop (p);
+    }
+    return rc;
+}
+
 unsigned
 bench_map_mb (uint64_t n)
 {

@@ -170,22 +170,8 @@ mode_query (bench_t *b)
     world_t w;
     world_init (&w, o->projects ? o->projects : 10000, 78, 22, per_agent, o->agents);
     pmod_t p;
-    char why[300] = "";
-    int rc = env_pmod_init (&p, b->root, "query", o->pmod, bench_map_mb ((uint64_t) max));
+    int rc = bench_portfolio_up (b, "query", &w, bench_map_mb ((uint64_t) max), &p);
     if (rc) {
-        bench_fail (b, false, "%s/query: %s", b->root, strerror (rc));
-        world_free (&w);
-        return rc;
-    }
-    if ((rc = bench_pmod_start (b, &p, NULL)) != 0) {
-        world_free (&w);
-        return rc;
-    }
-    bench_note ("query: portfolio of %d projects", w.n_projects);
-    rc = check_setup (p.endpoint, &w, why, sizeof why);
-    if (rc) {
-        bench_fail (b, false, "query set-up: %s", why);
-        env_pmod_stop (&p);
         world_free (&w);
         return rc;
     }

@@ -110,8 +110,12 @@ main (void)
     free (text);
     kill (pid, SIGTERM);
     CHECK_EQ_I64 (proc_wait (pid, 10000), 0);
+    /*  The state file names the last event handled: at least the Gate
+     *  milestone (seq 10) that the command saw. */
     char *saved = read_file (state);
-    CHECK (saved != NULL);
+    const char *at = saved ? strstr (saved, "last_seq=") : NULL;
+    CHECK (at != NULL);
+    CHECK (at && strtoll (at + 9, NULL, 10) >= 10);
     free (saved);
 
     /*  pmod down at start and --timeout: exit 2 with a clear message. */
