@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "broker.h"
+#include "governance.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_log.h"
@@ -280,4 +281,12 @@ alerts_scan (broker_t *b)
     int rc = batch_run_internal (b, s_scan, NULL);
     if (rc)
         pmo_log_warn ("alert scan failed: %s", pmo_strerror (rc));
+}
+
+/*  For other rules with the same once-per-occurrence need (governance:
+ *  resource.overallocated). */
+bool
+alerts_fire_once (req_t *r, const pmo_key_t *k)
+{
+    return s_fired (r, k);
 }

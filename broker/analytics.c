@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "broker.h"
+#include "governance.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 
@@ -125,7 +126,10 @@ analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
     f->has_evm = rc == PMO_OK;
     if (rc && rc != PMO_EOVERFLOW)
         return req_fail (r, rc, "", "earned value of %s: %s", p->code, pmo_strerror (rc));
-    pmo_health_eval (&r->broker->policy.rag, f->has_evm ? &f->evm : NULL, f->missed, &f->health);
+    /*  A project made from a template is judged by that template's policy. */
+    pmo_health_policy_t own;
+    const pmo_health_policy_t *rag = governance_rag_policy (p, &r->broker->policy.rag, &own);
+    pmo_health_eval (rag, f->has_evm ? &f->evm : NULL, f->missed, &f->health);
     return PMO_OK;
 }
 

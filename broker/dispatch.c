@@ -1,6 +1,7 @@
 /*  dispatch: the table of request kinds, and the single place where an rc
  *  becomes a Reply status.  Handlers never write replies themselves. */
 #include "broker.h"
+#include "governance.h"
 #include "pmo/pmo_error.h"
 
 #define W true
@@ -31,6 +32,20 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", W, false, handle_clock_set},
     {PMO__REQUEST__BODY_POLICY_SET, "policy_set", W, false, handle_policy_set},
     {PMO__REQUEST__BODY_POLICY_GET, "policy_get", R, false, handle_policy_get},
+    /*  Governance (issue 7).  Roles each needs, for the role checks of
+     *  issue 5: reads viewer; template_add, gate_decide, phase_advance,
+     *  allocation_set, criterion_set, score_set manager. */
+    {PMO__REQUEST__BODY_TEMPLATE_ADD, "template_add", W, false, handle_template_add},      /* manager */
+    {PMO__REQUEST__BODY_TEMPLATE_SHOW, "template_show", R, false, handle_template_show},   /* viewer */
+    {PMO__REQUEST__BODY_TEMPLATE_LIST, "template_list", R, false, handle_template_list},   /* viewer */
+    {PMO__REQUEST__BODY_LIFE_CYCLE, "life_cycle", R, false, handle_life_cycle},            /* viewer */
+    {PMO__REQUEST__BODY_GATE_DECIDE, "gate_decide", W, false, handle_gate_decide},         /* manager */
+    {PMO__REQUEST__BODY_PHASE_ADVANCE, "phase_advance", W, false, handle_phase_advance},   /* manager */
+    {PMO__REQUEST__BODY_ALLOCATION_SET, "allocation_set", W, false, handle_allocation_set}, /* manager */
+    {PMO__REQUEST__BODY_RESOURCES, "resources", R, false, handle_resources},               /* viewer */
+    {PMO__REQUEST__BODY_CRITERION_SET, "criterion_set", W, false, handle_criterion_set},   /* manager */
+    {PMO__REQUEST__BODY_SCORE_SET, "score_set", W, false, handle_score_set},               /* manager */
+    {PMO__REQUEST__BODY_PRIORITIES, "priorities", R, false, handle_priorities},            /* viewer */
 };
 
 const dispatch_entry_t *

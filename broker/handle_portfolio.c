@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "broker.h"
+#include "governance.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -226,6 +227,9 @@ handle_project_add (req_t *r)
         rc = s_check_project (r, &p);
     if (!rc)
         rc = s_must_be_new (r, DB_PROJECTS, "project", p.code);
+    Pmo__Template *tpl = NULL;  /* governance: created from a template */
+    if (!rc)
+        rc = template_resolve (r, &p, &tpl);
     if (rc)
         return rc;
     p.has_percent_bp = true;
@@ -233,7 +237,9 @@ handle_project_add (req_t *r)
     p.has_created_ms = p.has_updated_ms = true;
     p.created_ms = p.updated_ms = r->now_ms;
     rc = s_put_code (r, DB_PROJECTS, p.code, &p);
-    return rc ? rc : events_emit (r, "project.created", p.code, PMO__EVENT__BODY_PROJECT_RECORD, &p);
+    if (!rc)
+        rc = events_emit (r, "project.created", p.code, PMO__EVENT__BODY_PROJECT_RECORD, &p);
+    return rc || !tpl ? rc : template_instantiate (r, &p, tpl);
 }
 
 int

@@ -15,6 +15,13 @@
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
  *    health         : project \0                                       -> Health (current)
  *    settings       : "policy"                                         -> Policy
+ *  governance (handle_templates.c, handle_gates.c, handle_allocations.c,
+ *  handle_priorities.c):
+ *    templates      : name \0 version(u64)                             -> Template
+ *    life_cycles    : project \0                                       -> LifeCycle
+ *    allocations    : person \0 week(i32, its Monday) project \0       -> Allocation
+ *    criteria       : name \0                                          -> Criterion
+ *    scores         : project \0 criterion \0                          -> Score
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -47,6 +54,11 @@ enum {
     DB_ALERTS,
     DB_HEALTH,
     DB_SETTINGS,
+    DB_TEMPLATES,
+    DB_LIFE_CYCLES,
+    DB_ALLOCATIONS,
+    DB_CRITERIA,
+    DB_SCORES,
     DB_COUNT
 };
 

@@ -7,6 +7,9 @@
  *  character anywhere is PMO_EINVAL) and leave their outputs untouched on
  *  error.
  */
+#include <ctype.h>
+#include <stdio.h>
+
 #include "pmo/pmo_date.h"
 
 #include "pmo/pmo_error.h"
@@ -198,6 +201,40 @@ pmo_date_iso_week (int32_t days, int *iso_year, int *iso_week)
     int64_t jan1 = s_days_from_civil (y, 1, 1);
     *iso_year = (int) y;
     *iso_week = (int) ((thursday - jan1) / 7 + 1);
+}
+
+int
+pmo_date_parse_iso_week (const char *s, int32_t *monday_out)
+{
+    if (!s || strlen (s) != 8 || s[4] != '-' || s[5] != 'W')
+        return PMO_EINVAL;
+    for (int i = 0; i < 8; i++)
+        if (i != 4 && i != 5 && !isdigit ((unsigned char) s[i]))
+            return PMO_EINVAL;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int w = (s[6] - '0') * 10 + (s[7] - '0');
+    int32_t jan4;
+    if (w < 1 || w > 53 || pmo_date_from_ymd (y, 1, 4, &jan4) != PMO_OK)
+        return PMO_EINVAL;
+    /*  Week 1 is the week holding 4 January; a week 53 that lands in the
+     *  next ISO year does not exist. */
+    int32_t monday = pmo_date_week_start (jan4) + (w - 1) * 7;
+    int iso_y, iso_w;
+    pmo_date_iso_week (monday, &iso_y, &iso_w);
+    if (iso_y != y || iso_w != w)
+        return PMO_EINVAL;
+    *monday_out = monday;
+    return PMO_OK;
+}
+
+void
+pmo_date_format_iso_week (int32_t days, char out[9])
+{
+    int y, w;
+    pmo_date_iso_week (days, &y, &w);
+    if (y < 0 || y > 9999)
+        y = 0;
+    snprintf (out, 9, "%04d-W%02d", y, w);
 }
 
 int32_t

@@ -17,7 +17,7 @@
 #include "pmoctl.h"
 
 /*  add and set share one option layout; set has nothing required. */
-enum { P_NAME, P_START, P_FINISH, P_BUDGET, P_CURRENCY, P_PROGRAMME, P_MANAGER, P_TEAM, P_STATUS };
+enum { P_NAME, P_START, P_FINISH, P_BUDGET, P_CURRENCY, P_PROGRAMME, P_MANAGER, P_TEAM, P_STATUS, P_TEMPLATE };
 
 #define S_PROJECT_OPTS(req)                                                                      \
     [P_NAME] = {"name", "N", req, "project name"},                                               \
@@ -29,11 +29,16 @@ enum { P_NAME, P_START, P_FINISH, P_BUDGET, P_CURRENCY, P_PROGRAMME, P_MANAGER, 
     [P_MANAGER] = {"manager", "PERSON", false, "project manager (a person id)"},                 \
     [P_TEAM] = {"team", "T", false, "owning team code"},                                         \
     [P_STATUS] = {"status", "S", false,                                                          \
-                  "proposed|approved|active|on_hold|closed|cancelled"},                          \
-    {NULL, NULL, false, NULL}
+                  "proposed|approved|active|on_hold|closed|cancelled"}
 
-const pmoctl_opt_t cmd_project_add_opts[] = {S_PROJECT_OPTS (true)};
-const pmoctl_opt_t cmd_project_set_opts[] = {S_PROJECT_OPTS (false)};
+const pmoctl_opt_t cmd_project_add_opts[] = {
+    S_PROJECT_OPTS (true),
+    [P_TEMPLATE] = {"template", "NAME[@V]", false,
+                    "create from a template (its newest version, or version V): milestones, life cycle, RAG "
+                    "policy"},
+    {NULL, NULL, false, NULL},
+};
+const pmoctl_opt_t cmd_project_set_opts[] = {S_PROJECT_OPTS (false), {NULL, NULL, false, NULL}};
 
 enum { SHOW_RECENT };
 
@@ -83,6 +88,13 @@ cmd_project_add (pmoctl_t *ctl)
     project.manager = (char *) ctl->opt[P_MANAGER];
     project.team = (char *) ctl->opt[P_TEAM];
     project.has_status = ctl->opt[P_STATUS] != NULL;
+    char template_name[64] = "";
+    if (ctl->opt[P_TEMPLATE]
+        && pmoctl_parse_template_ref (ctl->opt[P_TEMPLATE], template_name, sizeof template_name,
+                                      &project.template_version) != PMO_OK)
+        return PMOCTL_EXIT_USAGE;
+    project.template_ = ctl->opt[P_TEMPLATE] ? template_name : NULL;
+    project.has_template_version = project.template_version > 0;
     Pmo__Request req = PMO__REQUEST__INIT;
     req.body_case = PMO__REQUEST__BODY_PROJECT_ADD;
     req.project_add = &project;

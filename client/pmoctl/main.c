@@ -133,6 +133,49 @@ static const pmoctl_cmd_t s_commands[] = {
     {"log", NULL, cmd_log, cmd_log_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
      "the audit trail, one line per event", NULL},
     {"ping", NULL, cmd_ping, NULL, NULL, 0, 0, 0, "print pmod's version and last seq", NULL},
+    /*  governance: templates, life cycle and gates, allocations, priorities
+     *  (docs/governance-plan.md) */
+    {"template", "add", cmd_template_add, cmd_template_add_opts, "NAME", 1, 1, 0,
+     "store a new version of template NAME from a JSON file",
+     "The file: {\"description\": ..., \"milestones\": [{\"name\", \"offset_days\", \"weight\"}],\n"
+     "\"phases\": [{\"name\", \"gate\": {\"name\", \"checklist\": [TEXT...]}}...], \"rag\": {KEY: VALUE}}.\n"
+     "Every phase but the last has a gate; rag keys are those of policy set (cpi_amber ...),\n"
+     "values as strings (\"0.90\").  Adding a name again stores its next version.\n"},
+    {"template", "list", cmd_template_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "list templates with their newest version", NULL},
+    {"template", "show", cmd_template_show, cmd_template_show_opts, "NAME", 1, 1, 0,
+     "show a template: milestones, phases, gates and checklists, RAG policy", NULL},
+    {"project", "phase", cmd_project_phase, cmd_project_phase_opts, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "show a project's life cycle, or move it to its next phase (--advance)",
+     "The move is refused while the gate of the current phase is pending or rejected.\n"},
+    {"gate", "list", cmd_gate_list, NULL, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "the phases and gates of project CODE with their states and checklists", NULL},
+    {"gate", "approve", cmd_gate_approve, cmd_gate_approve_opts, "CODE GATE [ITEM=yes|no[:NOTE]]...", 2, 34, 0,
+     "approve the gate of the project's current phase, answering its checklist",
+     "ITEM is the checklist item's number or its exact text.  Answers merge with those\n"
+     "given before; approval needs every item answered yes.  An approval is final.\n"},
+    {"gate", "reject", cmd_gate_reject, cmd_gate_reject_opts, "CODE GATE [ITEM=yes|no[:NOTE]]...", 2, 34, 0,
+     "reject the gate of the project's current phase (it can be decided again)", NULL},
+    {"allocation", "set", cmd_allocation_set, cmd_allocation_set_opts, "PERSON PROJECT WEEK", 3, 3, 0,
+     "plan hours of a person on a project in an ISO week (2026-W48), replacing any before", NULL},
+    {"allocation", "remove", cmd_allocation_remove, NULL, "PERSON PROJECT WEEK", 3, 3, 0,
+     "remove a planned allocation", NULL},
+    {"resources", NULL, cmd_resources, cmd_resources_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "planned hours per person and ISO week against weekly capacity; flag \"overallocated\"",
+     "Planned allocations (pmoctl allocation set), not booked time: see pmoctl report\n"
+     "resources for hours booked.  --csv: person,week,planned_minutes,capacity_minutes,flag.\n"},
+    {"criterion", "set", cmd_criterion_set, cmd_criterion_set_opts, "NAME", 1, 1, 0,
+     "set a prioritisation criterion and its weight (0..100)", NULL},
+    {"criterion", "list", cmd_criterion_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "list the prioritisation criteria and their weights", NULL},
+    {"score", "set", cmd_score_set, NULL, "CODE CRITERION VALUE", 3, 3, 0,
+     "score project CODE on a criterion (0..10)", NULL},
+    {"priorities", NULL, cmd_priorities, cmd_priorities_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "the portfolio ranked by weighted score, with cumulative budget against a budget line",
+     "Score = sum of weight x score.  Ties: higher score, then lower BAC, then code.\n"
+     "Ranked per currency; with --budget only that currency's projects, and those whose\n"
+     "cumulative BAC stays within the budget fit (the line falls at the first that does\n"
+     "not).  Closed and cancelled projects are left out.\n"},
 };
 
 /*  ---- global options --------------------------------------------------------- */

@@ -245,4 +245,36 @@ extern const pmoctl_opt_t cmd_log_opts[];
 
 int cmd_ping (pmoctl_t *ctl);
 
+/*  ---- governance (docs/governance-plan.md) --------------------------------- */
+
+int cmd_template_add (pmoctl_t *ctl);
+int cmd_template_list (pmoctl_t *ctl);
+int cmd_template_show (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_template_add_opts[];
+extern const pmoctl_opt_t cmd_template_show_opts[];
+/*  "STD" or "STD@2" -> name and version (0: the newest).  Returns PMO_OK or
+ *  PMO_EINVAL (line printed). */
+int pmoctl_parse_template_ref (const char *s, char *name, size_t n, uint32_t *version);
+
+int cmd_gate_list (pmoctl_t *ctl);
+int cmd_gate_approve (pmoctl_t *ctl);
+int cmd_gate_reject (pmoctl_t *ctl);
+int cmd_project_phase (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_gate_approve_opts[];
+extern const pmoctl_opt_t cmd_gate_reject_opts[];
+extern const pmoctl_opt_t cmd_project_phase_opts[];
+
+int cmd_allocation_set (pmoctl_t *ctl);
+int cmd_allocation_remove (pmoctl_t *ctl);
+int cmd_resources (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_allocation_set_opts[];
+extern const pmoctl_opt_t cmd_resources_opts[];
+
+int cmd_criterion_set (pmoctl_t *ctl);
+int cmd_criterion_list (pmoctl_t *ctl);
+int cmd_score_set (pmoctl_t *ctl);
+int cmd_priorities (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_criterion_set_opts[];
+extern const pmoctl_opt_t cmd_priorities_opts[];
+
 #endif

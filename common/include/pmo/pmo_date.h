@@ -41,6 +41,15 @@ int32_t pmo_date_week_start (int32_t days);
  *  2020-W53). */
 void pmo_date_iso_week (int32_t days, int *iso_year, int *iso_week);
 
+/*  Parses a strict ISO 8601 week "YYYY-Www" (8 characters, year 1900..9999,
+ *  week 01..52, or 53 in the years that have one) and sets *monday_out to
+ *  the Monday that starts it.  Returns PMO_OK, or PMO_EINVAL with
+ *  *monday_out untouched. */
+int pmo_date_parse_iso_week (const char *s, int32_t *monday_out);
+
+/*  Writes the ISO week of days as "YYYY-Www" and a NUL into out. */
+void pmo_date_format_iso_week (int32_t days, char out[9]);
+
 /*  Returns the number of days in month m (1..12) of year y, or 0 when m is
  *  out of range. */
 int pmo_date_days_in_month (int y, int m);
