@@ -99,7 +99,11 @@ handle_allocation_set (req_t *r)
     Pmo__Person *person;
     Pmo__Project *project;
     int32_t monday;
-    int rc = req_load (r, DB_PEOPLE, q->person, "person", &pmo__person__descriptor, (void **) &person);
+    int rc = pmo_check_code ("person", q->person, &r->reason);
+    if (!rc)
+        rc = pmo_check_code ("project", q->project, &r->reason);
+    if (!rc)
+        rc = req_load (r, DB_PEOPLE, q->person, "person", &pmo__person__descriptor, (void **) &person);
     if (!rc)
         rc = req_load (r, DB_PROJECTS, q->project, "project", &pmo__project__descriptor, (void **) &project);
     if (!rc)
