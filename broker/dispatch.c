@@ -1,6 +1,7 @@
 /*  dispatch: the table of request kinds, and the single place where an rc
  *  becomes a Reply status.  Handlers never write replies themselves. */
 #include "broker.h"
+#include "governance.h"
 #include "pmo/pmo_error.h"
 
 #define W true
@@ -31,6 +32,20 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", W, false, handle_clock_set},
     {PMO__REQUEST__BODY_POLICY_SET, "policy_set", W, false, handle_policy_set},
     {PMO__REQUEST__BODY_POLICY_GET, "policy_get", R, false, handle_policy_get},
+    /*  Governance registers (docs/governance-registers.md).  Roles for the
+     *  auth issue to wire: register writes (risk_add, risk_update,
+     *  risk_occur, issue_add, issue_update, change_submit) need analyst;
+     *  change_decide (approve/reject; withdraw too, being one request kind)
+     *  and project_close need manager; register_query needs viewer. */
+    {PMO__REQUEST__BODY_RISK_ADD, "risk_add", W, false, handle_risk_add},           /* analyst */
+    {PMO__REQUEST__BODY_RISK_UPDATE, "risk_update", W, false, handle_risk_update},  /* analyst */
+    {PMO__REQUEST__BODY_RISK_OCCUR, "risk_occur", W, false, handle_risk_occur},     /* analyst */
+    {PMO__REQUEST__BODY_ISSUE_ADD, "issue_add", W, false, handle_issue_add},        /* analyst */
+    {PMO__REQUEST__BODY_ISSUE_UPDATE, "issue_update", W, false, handle_issue_update}, /* analyst */
+    {PMO__REQUEST__BODY_CHANGE_SUBMIT, "change_submit", W, false, handle_change_submit}, /* analyst */
+    {PMO__REQUEST__BODY_CHANGE_DECIDE, "change_decide", W, false, handle_change_decide}, /* manager */
+    {PMO__REQUEST__BODY_PROJECT_CLOSE, "project_close", W, false, handle_project_close}, /* manager */
+    {PMO__REQUEST__BODY_REGISTER_QUERY, "register_query", R, false, handle_register_query}, /* viewer */
 };
 
 const dispatch_entry_t *

@@ -13,6 +13,9 @@ static const char *const s_names[DB_COUNT] = {
     [DB_PROJECT_EVENTS] = "project_events", [DB_DEDUP] = "dedup",
     [DB_TIME_AGG] = "time_agg",     [DB_ALERTS] = "alerts",
     [DB_HEALTH] = "health",         [DB_SETTINGS] = "settings",
+    [DB_RISKS] = "risks",           [DB_ISSUES] = "issues",
+    [DB_CHANGES] = "changes",       [DB_BASELINES] = "baselines",
+    [DB_CLOSURES] = "closures",
 };
 
 void

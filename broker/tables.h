@@ -15,6 +15,9 @@
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
  *    health         : project \0                                       -> Health (current)
  *    settings       : "policy"                                         -> Policy
+ *    risks, issues, changes : project \0 id(u64)                       -> Risk / Issue / ChangeRequest
+ *    baselines      : project \0 version(u64)                          -> Baseline
+ *    closures       : project \0                                       -> ClosureRecord (with lessons)
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -47,6 +50,11 @@ enum {
     DB_ALERTS,
     DB_HEALTH,
     DB_SETTINGS,
+    DB_RISKS,
+    DB_ISSUES,
+    DB_CHANGES,
+    DB_BASELINES,
+    DB_CLOSURES,
     DB_COUNT
 };
 
