@@ -160,10 +160,10 @@ s_plan (req_t *r, const Pmo__Project *p, const Pmo__ChangeRequest *c, s_plan_t *
     pmo_money_format (cost, p->currency, b, sizeof b);
     if (pmo_i64_add (p->bac_minor, cost, &plan->bac) != PMO_OK || plan->bac > PMO_MAX_AMOUNT_MINOR)
         return req_fail (r, PMO_EINVAL, "cost_impact",
-                         "cost_impact: %s + %s would exceed the budget limit of 10^15 minor units", a, b);
+                         "cost_impact: %s on a budget of %s would exceed the limit of 10^15 minor units", b, a);
     if (plan->bac < 0)
-        return req_fail (r, PMO_EINVAL, "cost_impact", "cost_impact: %s + %s would make the budget negative",
-                         a, b);
+        return req_fail (r, PMO_EINVAL, "cost_impact", "cost_impact: %s on a budget of %s would make it negative",
+                         b, a);
     int32_t start, finish;
     int rc = req_date (r, "start", p->start, true, 0, &start);
     if (!rc)
