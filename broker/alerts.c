@@ -19,7 +19,7 @@
 #include <stdlib.h>
 
 #include "broker.h"
-#include "governance.h"
+#include "plan.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_log.h"

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "broker.h"
-#include "governance.h"
+#include "plan.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 

@@ -1,7 +1,8 @@
 /*  dispatch: the table of request kinds, and the single place where an rc
  *  becomes a Reply status.  Handlers never write replies themselves. */
 #include "broker.h"
-#include "governance.h"
+#include "plan.h"
+#include "registers.h"
 #include "pmo/pmo_error.h"
 
 #define W true
@@ -46,6 +47,20 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_CRITERION_SET, "criterion_set", W, false, handle_criterion_set},   /* manager */
     {PMO__REQUEST__BODY_SCORE_SET, "score_set", W, false, handle_score_set},               /* manager */
     {PMO__REQUEST__BODY_PRIORITIES, "priorities", R, false, handle_priorities},            /* viewer */
+    /*  Governance registers (docs/governance-registers.md).  Roles for the
+     *  auth issue to wire: register writes (risk_add, risk_update,
+     *  risk_occur, issue_add, issue_update, change_submit) need analyst;
+     *  change_decide (approve/reject; withdraw too, being one request kind)
+     *  and project_close need manager; register_query needs viewer. */
+    {PMO__REQUEST__BODY_RISK_ADD, "risk_add", W, false, handle_risk_add},           /* analyst */
+    {PMO__REQUEST__BODY_RISK_UPDATE, "risk_update", W, false, handle_risk_update},  /* analyst */
+    {PMO__REQUEST__BODY_RISK_OCCUR, "risk_occur", W, false, handle_risk_occur},     /* analyst */
+    {PMO__REQUEST__BODY_ISSUE_ADD, "issue_add", W, false, handle_issue_add},        /* analyst */
+    {PMO__REQUEST__BODY_ISSUE_UPDATE, "issue_update", W, false, handle_issue_update}, /* analyst */
+    {PMO__REQUEST__BODY_CHANGE_SUBMIT, "change_submit", W, false, handle_change_submit}, /* analyst */
+    {PMO__REQUEST__BODY_CHANGE_DECIDE, "change_decide", W, false, handle_change_decide}, /* manager */
+    {PMO__REQUEST__BODY_PROJECT_CLOSE, "project_close", W, false, handle_project_close}, /* manager */
+    {PMO__REQUEST__BODY_REGISTER_QUERY, "register_query", R, false, handle_register_query}, /* viewer */
 };
 
 const dispatch_entry_t *

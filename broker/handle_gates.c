@@ -15,7 +15,7 @@
  */
 #include <stdio.h>
 
-#include "governance.h"
+#include "plan.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"

@@ -5,7 +5,8 @@
 #include <stdio.h>
 
 #include "broker.h"
-#include "governance.h"
+#include "plan.h"
+#include "registers.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -234,6 +235,7 @@ handle_project_add (req_t *r)
         return rc;
     p.has_percent_bp = true;
     p.percent_bp = 0;
+    p.has_baseline_version = false;  /* server: change control sets it */
     p.has_created_ms = p.has_updated_ms = true;
     p.created_ms = p.updated_ms = r->now_ms;
     rc = s_put_code (r, DB_PROJECTS, p.code, &p);
@@ -268,6 +270,8 @@ handle_project_update (req_t *r)
         p.status = u->status;
     }
     rc = s_check_project (r, &p);
+    if (!rc)
+        rc = governance_check_project_update (r, old, &p);
     if (rc)
         return rc;
     if (!streq (p.currency, old->currency)) {
@@ -376,6 +380,8 @@ handle_milestone_update (req_t *r)
         m.weight = u->weight;
     }
     rc = s_check_milestone (r, &m);
+    if (!rc)
+        rc = governance_check_milestone_update (r, old, &m);
     if (rc)
         return rc;
     rc = s_put_milestone (r, &m);

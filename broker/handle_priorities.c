@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "governance.h"
+#include "plan.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_money.h"

@@ -16,6 +16,9 @@ static const char *const s_names[DB_COUNT] = {
     [DB_TEMPLATES] = "templates",   [DB_LIFE_CYCLES] = "life_cycles",
     [DB_ALLOCATIONS] = "allocations", [DB_CRITERIA] = "criteria",
     [DB_SCORES] = "scores",
+    [DB_RISKS] = "risks",           [DB_ISSUES] = "issues",
+    [DB_CHANGES] = "changes",       [DB_BASELINES] = "baselines",
+    [DB_CLOSURES] = "closures",
 };
 
 void

@@ -22,6 +22,9 @@
  *    allocations    : person \0 week(i32, its Monday) project \0       -> Allocation
  *    criteria       : name \0                                          -> Criterion
  *    scores         : project \0 criterion \0                          -> Score
+ *    risks, issues, changes : project \0 id(u64)                       -> Risk / Issue / ChangeRequest
+ *    baselines      : project \0 version(u64)                          -> Baseline
+ *    closures       : project \0                                       -> ClosureRecord (with lessons)
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -59,6 +62,11 @@ enum {
     DB_ALLOCATIONS,
     DB_CRITERIA,
     DB_SCORES,
+    DB_RISKS,
+    DB_ISSUES,
+    DB_CHANGES,
+    DB_BASELINES,
+    DB_CLOSURES,
     DB_COUNT
 };
 

@@ -13,6 +13,7 @@
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_money.h"
 #include "pmoctl.h"
+#include "cmd_governance.h"
 
 enum { L_SINCE, L_PROJECT, L_LIMIT, L_VERIFY };
 
@@ -116,7 +117,7 @@ s_summary (const Pmo__Event *ev, char *buf, size_t n)
         break;
     }
     case PMO__EVENT__BODY_POLICY: snprintf (buf, n, "policy changed"); break;
-    default: break;
+    default: pmoctl_governance_summary (ev, buf, n); break;
     }
 }
 

@@ -25,6 +25,7 @@
 #include "pmo/pmo_log.h"
 #include "pmo/pmo_money.h"
 #include "pmoctl.h"
+#include "cmd_governance.h"
 
 /*  ---- the command table ---------------------------------------------------- */
 
@@ -176,6 +177,63 @@ static const pmoctl_cmd_t s_commands[] = {
      "Ranked per currency; with --budget only that currency's projects, and those whose\n"
      "cumulative BAC stays within the budget fit (the line falls at the first that does\n"
      "not).  Closed and cancelled projects are left out.\n"},
+    /*  Governance registers (cmd_risk.c, cmd_issue.c, cmd_change.c,
+     *  cmd_lessons.c; docs/governance-registers.md). */
+    {"risk", "add", cmd_risk_add, cmd_risk_add_opts, "CODE", 1, 1, 0,
+     "add a risk to project CODE's register (score = probability x impact)", NULL},
+    {"risk", "set", cmd_risk_set, cmd_risk_set_opts, "CODE ID", 2, 2, 0,
+     "change a risk's fields or status",
+     "Status: open, mitigating and accepted go to any other status; closed and occurred\n"
+     "are final (an occurred risk can still become an issue with risk occur).\n"},
+    {"risk", "occur", cmd_risk_occur, cmd_risk_occur_opts, "CODE ID", 2, 2, 0,
+     "the risk occurred: mark it occurred and open an issue from it, in one step", NULL},
+    {"risk", "list", cmd_risk_list, cmd_risk_list_opts, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "list the risks of project CODE", NULL},
+    {"risk", "show", cmd_risk_show, NULL, "CODE ID", 2, 2, 0, "show one risk", NULL},
+    {"risks", NULL, cmd_risks, cmd_risks_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "the portfolio's risk heat map: open and mitigating risks by probability and impact",
+     "Risks of closed and cancelled projects do not count.  Text: the 5 x 5 grid, then\n"
+     "the risks by score.  --csv: probability,impact,score,count (25 rows).  --json:\n"
+     "heatmap (25 cells, probability 5..1, impact 1..5), counted and the risks.\n"},
+    {"issue", "add", cmd_issue_add, cmd_issue_add_opts, "CODE", 1, 1, 0,
+     "add an issue to project CODE's log", NULL},
+    {"issue", "set", cmd_issue_set, cmd_issue_set_opts, "CODE ID", 2, 2, 0,
+     "change an issue's fields or status",
+     "Status: open <-> in_progress, either -> resolved (needs --resolution), resolved ->\n"
+     "open, in_progress or closed; closed is final.\n"},
+    {"issue", "list", cmd_issue_list, cmd_issue_list_opts, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "list the issues of project CODE", NULL},
+    {"issue", "show", cmd_issue_show, NULL, "CODE ID", 2, 2, 0, "show one issue", NULL},
+    {"change", "submit", cmd_change_submit, cmd_change_submit_opts, "CODE [MILESTONE=DATE ...]", 1, 201, 0,
+     "submit a change request: cost and schedule impact, new milestone due dates",
+     "Approval changes the project's budget by --cost, its baseline finish to --finish\n"
+     "(or by --days from the finish in force then) and the milestones' due dates, and\n"
+     "keeps every earlier baseline (pmoctl project baselines CODE).\n"},
+    {"change", "approve", cmd_change_approve, cmd_change_decide_opts, "CODE ID", 2, 2, 0,
+     "approve a submitted change request: the new baseline takes effect", NULL},
+    {"change", "reject", cmd_change_reject, cmd_change_decide_opts, "CODE ID", 2, 2, 0,
+     "reject a submitted change request", NULL},
+    {"change", "withdraw", cmd_change_withdraw, cmd_change_decide_opts, "CODE ID", 2, 2, 0,
+     "withdraw a submitted change request", NULL},
+    {"change", "list", cmd_change_list, cmd_change_list_opts, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "list the change requests of project CODE", NULL},
+    {"change", "show", cmd_change_show, NULL, "CODE ID", 2, 2, 0, "show one change request", NULL},
+    {"project", "baselines", cmd_project_baselines, NULL, "CODE", 1, 1, PMOCTL_CMD_CSV,
+     "every baseline version of project CODE, the original first",
+     "Version 1 is the plan in force when the first change request was approved;\n"
+     "before that it is shown from the plan in force, marked as not yet under change\n"
+     "control.  Text adds the milestone due dates of every version.\n"},
+    {"project", "close", cmd_project_close, cmd_project_close_opts, "CODE", 1, 1, 0,
+     "close an active project with its closure record and at least one lesson learned",
+     "pmod computes the outcome: actual cost against the current and the original BAC,\n"
+     "the actual finish (last booking, progress or milestone) against both baseline\n"
+     "finishes.  A lesson needs a category, a recommendation, and what went well or\n"
+     "badly.  --lessons FILE: [{\"category\":..,\"went_well\":..,\"went_badly\":..,\n"
+     "\"recommendation\":..}, ...] or one such object per line.\n"},
+    {"project", "closure", cmd_project_closure, NULL, "CODE", 1, 1, 0,
+     "show the closure record of a closed project", NULL},
+    {"lessons", NULL, cmd_lessons, cmd_lessons_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "lessons learned across the portfolio, by category and words", NULL},
 };
 
 /*  ---- global options --------------------------------------------------------- */

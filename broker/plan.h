@@ -1,10 +1,10 @@
-/*  governance: pmod's planning governance (issue 7, first half): project
+/*  plan: pmod's planning governance (issue 7, first half): project
  *  templates, life cycles with stage gates, planned allocations and
  *  portfolio priorities.  One handle_*.c file per area; this header is what
  *  dispatch, the project handlers and analytics need from them.
  */
-#ifndef BROKER_GOVERNANCE_H
-#define BROKER_GOVERNANCE_H
+#ifndef BROKER_PLAN_H
+#define BROKER_PLAN_H
 
 #include "broker.h"
 
