@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <zmq.h>
@@ -97,18 +98,20 @@ pmo_wire_enum_parse (const ProtobufCEnumDescriptor *d, const char *name)
 }
 
 /*  Static name tables: these are called on hot output paths, so no buffer
- *  juggling for callers. */
-#define S_NAME_FN(fn, desc, T, count)                                   \
-    const char *fn (T v)                                                \
-    {                                                                   \
-        static char names[count][24];                                   \
-        static bool ready = false;                                      \
-        if (!ready) {                                                   \
-            for (int i = 0; i < (count); i++)                           \
-                pmo_wire_enum_name (&desc, i, names[i], sizeof names[i]); \
-            ready = true;                                               \
-        }                                                               \
-        return (int) v >= 0 && (int) v < (count) ? names[v] : "unknown"; \
+ *  juggling for callers.  Filled once under pthread_once, so threads (the
+ *  backup worker, the bench's clients) may call them. */
+#define S_NAME_FN(fn, desc, T, count)                                    \
+    static char fn##_names[count][24];                                   \
+    static pthread_once_t fn##_once = PTHREAD_ONCE_INIT;                 \
+    static void fn##_fill (void)                                         \
+    {                                                                    \
+        for (int i = 0; i < (count); i++)                                \
+            pmo_wire_enum_name (&desc, i, fn##_names[i], sizeof fn##_names[i]); \
+    }                                                                    \
+    const char *fn (T v)                                                 \
+    {                                                                    \
+        pthread_once (&fn##_once, fn##_fill);                            \
+        return (int) v >= 0 && (int) v < (count) ? fn##_names[v] : "unknown"; \
     }
 
 S_NAME_FN (pmo_wire_status_name, pmo__project_status__descriptor, Pmo__ProjectStatus, 7)

@@ -34,6 +34,7 @@
 #include "pmo/pmo_client.h"
 #include "pmo/pmo_clock.h"
 #include "pmo/pmo_date.h"
+#include "pmo/pmo_describe.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_json.h"
 #include "pmo/pmo_limits.h"
@@ -479,9 +480,13 @@ s_put_summary (FILE *out, const Pmo__Event *ev)
     case PMO__EVENT__BODY_POLICY:
         s_put_policy (out, ev->policy);
         break;
-    default:
-        fputc ('-', out);
+    default: {
+        /*  Kinds without a text of their own: their fields, from the schema. */
+        char text[1024];
+        const ProtobufCMessage *body = pmo_event_body (ev);
+        fputs (body ? pmo_describe (body, text, sizeof text) : "-", out);
         break;
+    }
     }
 }
 

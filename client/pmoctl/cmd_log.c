@@ -10,6 +10,7 @@
 
 #include "pmo/pmo_json.h"
 #include "pmo/pmo_chain.h"
+#include "pmo/pmo_describe.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_money.h"
 #include "pmoctl.h"
@@ -117,7 +118,11 @@ s_summary (const Pmo__Event *ev, char *buf, size_t n)
         break;
     }
     case PMO__EVENT__BODY_POLICY: snprintf (buf, n, "policy changed"); break;
-    default: pmoctl_governance_summary (ev, buf, n); break;
+    default:
+        /*  Kinds without a text of their own: their fields, from the schema. */
+        if (!pmoctl_governance_summary (ev, buf, n))
+            pmo_describe (pmo_event_body (ev), buf, n);
+        break;
     }
 }
 
