@@ -31,6 +31,7 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", W, false, handle_clock_set},
     {PMO__REQUEST__BODY_POLICY_SET, "policy_set", W, false, handle_policy_set},
     {PMO__REQUEST__BODY_POLICY_GET, "policy_get", R, false, handle_policy_get},
+    {PMO__REQUEST__BODY_VOID_ENTRY, "void_entry", W, AGENT, handle_void_entry},
 };
 
 const dispatch_entry_t *

@@ -15,6 +15,7 @@
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
  *    health         : project \0                                       -> Health (current)
  *    settings       : "policy"                                         -> Policy
+ *    refs           : agent \0 ref \0                                 -> EntryRef (handle_refs.c)
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -47,6 +48,7 @@ enum {
     DB_ALERTS,
     DB_HEALTH,
     DB_SETTINGS,
+    DB_REFS,
     DB_COUNT
 };
 
