@@ -185,6 +185,11 @@ s_fetch (const source_t *src, source_output_t *out, char *why, size_t why_len)
         return PMO_ENOTFOUND;
     }
     const char *taskrc = source_opt (src, "taskrc");
+    /*  task would create a missing rc file (with confirmation off). */
+    if (taskrc && *taskrc && stat (taskrc, &st) != 0) {
+        snprintf (why, why_len, "taskrc %s not found", taskrc);
+        return PMO_ENOTFOUND;
+    }
     char env_data[4200], env_rc[4200];
     snprintf (env_data, sizeof env_data, "TASKDATA=%s", data);
     snprintf (env_rc, sizeof env_rc, "TASKRC=%s", taskrc && *taskrc ? taskrc : "/dev/null");
