@@ -60,7 +60,7 @@ int task_parse (const char *json, size_t len, const char *weight_attr, task_item
                 size_t *n_p, char *why, size_t why_len);
 void task_items_free (task_item_t *items, size_t n);
 
-/*  Percent complete in basis points, rounded down: done / total, both
+/*  Percent complete in basis points, rounded down (100 % only when all is done): done / total, both
  *  x 10^4 weights.  -1 when total is 0 (nothing to measure). */
 int32_t task_progress_bp (int64_t done, int64_t total);
 

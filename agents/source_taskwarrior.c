@@ -139,10 +139,12 @@ task_progress_bp (int64_t done, int64_t total)
 {
     if (total <= 0)
         return -1;
-    int64_t bp = 0;
-    if (pmo_i64_muldiv (done, 10000, total, &bp) != PMO_OK)
+    /*  Rounded down: 100 % only when everything is done. */
+    int64_t scaled = 0;
+    if (done < 0 || pmo_i64_mul (done, 10000, &scaled) != PMO_OK)
         return -1;
-    return (int32_t) (bp < 0 ? 0 : bp > 10000 ? 10000 : bp);
+    int64_t bp = scaled / total;
+    return (int32_t) (bp > 10000 ? 10000 : bp);
 }
 
 //  --------------------------------------------------------------------------
