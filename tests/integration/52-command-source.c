@@ -143,6 +143,16 @@ main (void)
     CHECK_EQ_I64 (corrected, 1);
     CHECK_EQ_I64 (voided, 1);
     json_object_put (j);
+    {
+        run_t r = RUN (CTL, "log", "--project", "APOLLO");
+        CHECK (r.out && strstr (r.out, "time.corrected.APOLLO  APOLLO   ana 30 min 2025-03-20 -> "
+                                        "ana 45 min 2025-03-20") != NULL);
+        CHECK (r.out && strstr (r.out, "cost.voided.APOLLO     APOLLO   voided: 12.50 EUR travel")
+                            != NULL);
+        if (!r.out || !strstr (r.out, "voided: 12.50 EUR travel"))
+            fprintf (stderr, "log:\n%s\n", r.out ? r.out : "");
+        run_free (&r);
+    }
     j = RUN_JSON (AGENT, "--state", state, "status", "--json");
     CHECK_EQ_I64 (json_int (j, "sources.0.items"), 6);
     CHECK_EQ_I64 (json_int (j, "sources.0.runs"), 3);
