@@ -164,6 +164,9 @@ s_usage (FILE *out)
              PMO_DEFAULT_ENDPOINT);
     config_print_help (out);
     fprintf (out,
+             "  [source.NAME]     type = taskwarrior|timewarrior|command, poll = MS, timeout = MS,\n"
+             "                    the kind's keys and MAP.NAME = VALUE mappings\n"
+             "                    (docs/agent-sources.md)\n"
              "\n"
              "Exit status: 0 done; 1 usage error, bad input or rejected by pmod;\n"
              "2 pmod did not answer (the update stays in the outbox and is resent by the\n"

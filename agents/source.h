@@ -80,9 +80,6 @@ struct source {
 const char *source_opt (const source_t *src, const char *key);
 /*  The value mapped to name in map (project.NAME), or NULL. */
 const char *source_map (const source_t *src, const char *map, const char *name);
-/*  The value of a whole-number key (default when absent; the check has
- *  validated it). */
-int64_t source_opt_int (const source_t *src, const char *key, int64_t dflt);
 
 /*  Reads every [source.NAME] section of path (the other sections are
  *  config.c's).  Unknown types and keys, bad numbers and missing keys are

@@ -65,14 +65,6 @@ source_map (const source_t *src, const char *map, const char *name)
     return NULL;
 }
 
-int64_t
-source_opt_int (const source_t *src, const char *key, int64_t dflt)
-{
-    const char *v = source_opt (src, key);
-    int64_t n;
-    return v && pmo_decimal_parse (v, 0, &n) == PMO_OK ? n : dflt;
-}
-
 static void
 s_source_free (source_t *src)
 {
