@@ -1,7 +1,8 @@
 /*  agent: the loop that drains the outbox into pmod.
  *
  *  The loop is flat, one duty per step, each with its own deadline:
- *    1. scan the spool (every poll ms; daemon, and once at the start of --once);
+ *    1. scan the spool (every poll ms; daemon, and once at the start of --once),
+ *       and poll the sources that are due (each on its own period);
  *    2. fill the send window from the outbox, in seq order;
  *    3. resend: when the oldest update in flight has waited `resend` ms,
  *       drop the connection (a fresh one carries no stale replies) and send
@@ -49,6 +50,7 @@ struct agent {
     agent_opts_t opts;
     outbox_t *outbox;         /* borrowed */
     spool_t *spool;           /* borrowed, may be NULL */
+    sources_t *sources;       /* borrowed, may be NULL */
     pmo_client_t *client;
 
     s_flight_t *flights;      /* in flight, in send (= seq) order */
@@ -121,6 +123,12 @@ agent_destroy (agent_t **self_p)
     free (self->flights);
     free (self);
     *self_p = NULL;
+}
+
+void
+agent_set_sources (agent_t *self, sources_t *sources)
+{
+    self->sources = sources;
 }
 
 const char *
@@ -444,7 +452,8 @@ agent_run (agent_t *self, agent_mode_t mode, uint64_t watch_seq)
     bool has_hb = mode != AGENT_WATCH && self->opts.team && *self->opts.team
                   && self->opts.heartbeat_s > 0;
     bool has_scan = self->spool && mode != AGENT_WATCH;
-    bool is_scanned = false, is_scan_full = false;
+    bool has_sources = sources_count (self->sources) > 0 && mode != AGENT_WATCH;
+    bool is_scanned = false, is_scan_full = false, is_sourced = false;
     self->mode = mode;
     self->watch_seq = mode == AGENT_WATCH ? watch_seq : 0;
     self->is_watch_done = false;
@@ -477,6 +486,12 @@ agent_run (agent_t *self, agent_mode_t mode, uint64_t watch_seq)
             /*  A full outbox frees up only as pmod answers: look less often. */
             next_scan = now + (is_scan_full && mode == AGENT_DAEMON ? S_FULL_SCAN_MS
                                                                     : self->opts.poll_ms);
+        }
+        //  1b. sources: each when due (--once: every one, once, at the start)
+        if (has_sources && (mode == AGENT_DAEMON ? now >= sources_next_due (self->sources)
+                                                 : !is_sourced)) {
+            sources_poll (self->sources, mode == AGENT_ONCE, NULL);
+            is_sourced = true;
         }
         //  2. window, 3. resend
         rc = s_check_resend (self, now);
@@ -520,6 +535,8 @@ agent_run (agent_t *self, agent_mode_t mode, uint64_t watch_seq)
             wake = s_min (wake, next_scan);
         if (has_hb)
             wake = s_min (wake, next_hb);
+        if (has_sources && mode == AGENT_DAEMON)
+            wake = s_min (wake, sources_next_due (self->sources));
         if (self->n_flights)
             wake = s_min (wake, self->flights[0].sent_ms + self->resend_cur);
         if (self->has_restart)

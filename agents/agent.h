@@ -15,6 +15,7 @@
 #include <signal.h>
 
 #include "outbox.h"
+#include "source.h"
 #include "spool.h"
 
 typedef enum {
@@ -40,6 +41,9 @@ typedef struct agent agent_t;
  *  NULL), connected to opts->endpoint (connecting never waits).  Returns
  *  PMO_OK or an errno; *self_p is NULL on failure. */
 int agent_new (const agent_opts_t *opts, outbox_t *outbox, spool_t *spool, agent_t **self_p);
+/*  Adds the sources (borrowed; may be NULL) to the loop: each is polled
+ *  when due (daemon), or every one once at the start (--once). */
+void agent_set_sources (agent_t *self, sources_t *sources);
 /*  Closes the connection and frees the agent.  Accepts NULL. */
 void agent_destroy (agent_t **self_p);
 

@@ -62,6 +62,7 @@ s_target_self (agent_config_t *cfg, const char *section)
 static const s_section_t s_sections[] = {
     {"agent", false, s_target_self},
     {"spool", false, s_target_self},
+    {"source.", true, NULL},  /* read by source_config.c */
 };
 
 const config_option_t *
@@ -182,6 +183,8 @@ s_ini_handler (void *user, const char *section, const char *key, const char *val
             snprintf (ld->what, sizeof ld->what, "unknown section [%s]", section);
         return 0;
     }
+    if (!sec->target)
+        return 1;  /* another reader's section */
     for (size_t i = 0; i < PMO_ARRAY_LEN (s_options); i++) {
         const config_option_t *o = &s_options[i];
         if (!streq (o->section, sec->name) || !streq (o->key, key))

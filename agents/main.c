@@ -1,7 +1,8 @@
 /*  pmo-agent: a team's agent.  Subcommands:
  *    time | cost | progress | milestone   one update, exit 0 once pmod acknowledged it
- *    status                               what the outbox holds (works without pmod)
- *    run                                  the daemon: spool, outbox, heartbeats
+ *    status                               what the outbox holds, how each source
+ *                                         did (works without pmod)
+ *    run                                  the daemon: spool, sources, outbox, heartbeats
  *
  *  main owns the command line only: flags -> config -> record or loop ->
  *  exit code.  Exit codes: 0 done, 1 usage error / bad input / rejected by
@@ -140,8 +141,10 @@ s_usage (FILE *out)
              "  progress --project C --percent 42.5 [--milestone NAME] [--date D] [--note N]\n"
              "  milestone --project C --name NAME [--date D] [--note N]\n"
              "                                      report a milestone reached\n"
-             "  status [--json]                     outbox depth, oldest update, spool files\n"
-             "  run --config FILE [--once]          the daemon: spool, outbox, heartbeats;\n"
+             "  status [--json]                     outbox depth, oldest update, spool files,\n"
+             "                                      each source's last run, error, items sent\n"
+             "  run --config FILE [--once]          the daemon: spool, sources ([source.NAME]),\n"
+             "                                      outbox, heartbeats;\n"
              "                                      --once stops when all is sent\n"
              "\n"
              "Options:\n"
@@ -161,6 +164,9 @@ s_usage (FILE *out)
              PMO_DEFAULT_ENDPOINT);
     config_print_help (out);
     fprintf (out,
+             "  [source.NAME]     type = taskwarrior|timewarrior|command, poll = MS, timeout = MS,\n"
+             "                    the kind's keys and MAP.NAME = VALUE mappings\n"
+             "                    (docs/agent-sources.md)\n"
              "\n"
              "Exit status: 0 done; 1 usage error, bad input or rejected by pmod;\n"
              "2 pmod did not answer (the update stays in the outbox and is resent by the\n"
@@ -432,6 +438,60 @@ s_status_file (void *arg, const outbox_file_t *f)
     return true;
 }
 
+/*  A source's status record (written by source.c) as one JSON object
+ *  with its name. */
+static json_object *
+s_source_status (const char *name, const char *json)
+{
+    json_object *o = json_tokener_parse (json);
+    if (!o || !json_object_is_type (o, json_type_object)) {
+        json_object_put (o);
+        o = json_object_new_object ();
+    }
+    json_object_object_add (o, "name", json_object_new_string (name));
+    return o;
+}
+
+static bool
+s_status_source_json (void *arg, const char *name, const char *json)
+{
+    json_object_array_add (arg, s_source_status (name, json));
+    return true;
+}
+
+static const char *
+s_jstr (json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex (o, key, &v) ? json_object_get_string (v) : "";
+}
+
+static int64_t
+s_jint (json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex (o, key, &v) ? json_object_get_int64 (v) : 0;
+}
+
+/*  "source      apollo-time (timewarrior): last run 2026-11-22T12:00:00Z ok, 12 items sent" */
+static bool
+s_status_source_text (void *arg, const char *name, const char *json)
+{
+    PMO_UNUSED (arg);
+    json_object *o = s_source_status (name, json);
+    const char *last_run = s_jstr (o, "last_run"), *last_ok = s_jstr (o, "last_ok");
+    const char *error = s_jstr (o, "last_error");
+    bool is_ok = *last_ok && streq (last_run, last_ok);
+    int64_t items = s_jint (o, "items");
+    printf ("source      %s (%s): last run %s %s%s%s, %lld item%s sent in %lld run%s, %lld failed\n",
+            name, s_jstr (o, "kind"), *last_run ? last_run : "never", is_ok ? "ok" : "FAILED",
+            *error ? ": " : "", error, (long long) items, items == 1 ? "" : "s",
+            (long long) s_jint (o, "runs"), s_jint (o, "runs") == 1 ? "" : "s",
+            (long long) s_jint (o, "failures"));
+    json_object_put (o);
+    return true;
+}
+
 static void
 s_age_text (int64_t ms, char *out, size_t n)
 {
@@ -492,6 +552,10 @@ s_status (const s_args_t *a, const agent_config_t *cfg)
         if (outbox)
             outbox_files (outbox, s_status_file, &sf);
         json_object_object_add (o, "files", sf.arr);
+        json_object *srcs = json_object_new_array ();
+        if (outbox)
+            outbox_sources (outbox, s_status_source_json, srcs);
+        json_object_object_add (o, "sources", srcs);
         printf ("%s\n", json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN));
         json_object_put (o);
     } else {
@@ -513,6 +577,8 @@ s_status (const s_args_t *a, const agent_config_t *cfg)
             outbox_files (outbox, s_status_file, &sf);
         if (!sf.n)
             printf ("files       none in progress\n");
+        if (outbox)
+            outbox_sources (outbox, s_status_source_text, NULL);
     }
     outbox_close (&outbox);
     return 0;
@@ -548,13 +614,20 @@ s_run (const s_args_t *a, const agent_config_t *cfg)
     char why[512];
     outbox_t *outbox = NULL;
     spool_t *spool = NULL;
+    sources_t *sources = NULL;
     agent_t *agent = NULL;
 
-    int rc = outbox_open (cfg->state, cfg->id, (size_t) cfg->outbox_mb << 20, &outbox, why, sizeof why);
+    int rc = sources_load (s_value (a, "config"), &sources, why, sizeof why);
     if (rc) {
         s_fail ("%s", why);
         goto out;
     }
+    rc = outbox_open (cfg->state, cfg->id, (size_t) cfg->outbox_mb << 20, &outbox, why, sizeof why);
+    if (rc) {
+        s_fail ("%s", why);
+        goto out;
+    }
+    sources_attach (sources, outbox);
     outbox_set_reject_hook (outbox, spool_reject_hook, NULL);
     if (cfg->spool_dir) {
         rc = spool_open (cfg->spool_dir, outbox, &spool, why, sizeof why);
@@ -578,10 +651,11 @@ s_run (const s_args_t *a, const agent_config_t *cfg)
         s_fail ("endpoint %s: %s", cfg->endpoint, pmo_strerror (rc));
         goto out;
     }
+    agent_set_sources (agent, sources);
     s_signals ();
-    pmo_log_info ("started: agent=%s endpoint=%s state=%s spool=%s pending=%zu%s", cfg->id,
-                  cfg->endpoint, cfg->state, spool ? spool_dir (spool) : "(none)",
-                  outbox_depth (outbox), is_once ? " once" : "");
+    pmo_log_info ("started: agent=%s endpoint=%s state=%s spool=%s sources=%zu pending=%zu%s",
+                  cfg->id, cfg->endpoint, cfg->state, spool ? spool_dir (spool) : "(none)",
+                  sources_count (sources), outbox_depth (outbox), is_once ? " once" : "");
     rc = agent_run (agent, is_once ? AGENT_ONCE : AGENT_DAEMON, 0);
     if (rc == PMO_OK) {
         exit_code = 0;
@@ -599,6 +673,7 @@ s_run (const s_args_t *a, const agent_config_t *cfg)
 out:
     agent_destroy (&agent);
     spool_close (&spool);
+    sources_destroy (&sources);
     outbox_close (&outbox);
     return exit_code;
 }

@@ -22,9 +22,12 @@
 #include "pmo/pmo_log.h"
 #include "pmo/pmo_store.h"
 
-enum { S_DB_OUTBOX = 0, S_DB_AGENT, S_DB_FILES };
+enum { S_DB_OUTBOX = 0, S_DB_AGENT, S_DB_FILES, S_DB_SOURCES, S_DB_SOURCE_STATE };
 
-static const char *const s_dbs[] = {"outbox", "agent", "files"};
+static const char *const s_dbs[] = {"outbox", "agent", "files", "sources", "source_state"};
+/*  Databases an outbox made before the sources existed has: a read-only
+ *  open (status) cannot create the others. */
+#define S_N_DBS_V1 3
 
 #define S_KEY_AGENT_ID "agent_id"
 #define S_KEY_NEXT_SEQ "next_seq"
@@ -49,6 +52,7 @@ struct outbox {
     bool is_usage_warned;
     outbox_reject_fn *reject_fn;
     void *reject_arg;
+    bool has_sources;         /* the source databases exist (read-only opens) */
 };
 
 struct outbox_ingest {
@@ -323,7 +327,13 @@ outbox_open (const char *dir, const char *agent_id, size_t map_size, outbox_t **
     };
     outbox_t *self = pmo_calloc (1, sizeof *self);
     self->dir = pmo_strdup (dir);
+    self->has_sources = true;
     int rc = pmo_store_open (dir, &opts, &self->store, why, why_len);
+    if (rc == PMO_ENOTFOUND && opts.read_only) {
+        opts.n_dbs = S_N_DBS_V1;
+        self->has_sources = false;
+        rc = pmo_store_open (dir, &opts, &self->store, why, why_len);
+    }
     if (rc)
         goto fail;
     if (agent_id) {
@@ -766,4 +776,181 @@ outbox_file_drop (outbox_t *self, uint32_t id)
         rc = pmo_txn_commit (&txn);
     pmo_txn_abort (&txn);
     return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  Source polls: updates and the source's memory in one transaction
+
+struct outbox_txn {
+    outbox_t *outbox;
+    pmo_txn_t *txn;
+    uint64_t next_seq;
+    size_t n_added;
+    pmo_key_t key;            /* last state key built */
+};
+
+int
+outbox_txn_begin (outbox_t *self, outbox_txn_t **txn_p)
+{
+    *txn_p = NULL;
+    outbox_txn_t *t = pmo_calloc (1, sizeof *t);
+    t->outbox = self;
+    int rc = pmo_txn_begin (self->store, NULL, true, &t->txn);
+    if (!rc)
+        rc = s_get_u64 (t->txn, S_KEY_NEXT_SEQ, 1, &t->next_seq);
+    if (rc) {
+        outbox_txn_abort (&t);
+        return rc;
+    }
+    *txn_p = t;
+    return PMO_OK;
+}
+
+int
+outbox_txn_add (outbox_txn_t *t, Pmo__Request *req, const char *text, size_t text_len)
+{
+    uint8_t key[8];
+    pmo_be64_put (key, t->next_seq);
+    s_entry_encode (t->outbox, req, t->next_seq, 0, 0, text, text_len);
+    int rc = pmo_put (t->txn, S_DB_OUTBOX, key, sizeof key, t->outbox->val.data,
+                      t->outbox->val.len, PMO_PUT_APPEND);
+    if (rc == PMO_EEXIST)
+        rc = PMO_ECORRUPT;
+    if (rc)
+        return s_full (rc);
+    t->next_seq++;
+    t->n_added++;
+    return PMO_OK;
+}
+
+size_t
+outbox_txn_added (const outbox_txn_t *t)
+{
+    return t->n_added;
+}
+
+/*  source \0 key (key may hold any bytes). */
+static int
+s_state_key (outbox_txn_t *t, const char *source, const void *key, size_t key_len)
+{
+    pmo_key_init (&t->key);
+    pmo_key_str (&t->key, source);
+    if (t->key.len + key_len > sizeof t->key.buf)
+        return PMO_ETOOBIG;
+    memcpy (t->key.buf + t->key.len, key, key_len);
+    t->key.len += key_len;
+    return PMO_OK;
+}
+
+int
+outbox_txn_state_get (outbox_txn_t *t, const char *source, const void *key, size_t key_len,
+                      pmo_val_t *val)
+{
+    int rc = s_state_key (t, source, key, key_len);
+    return rc ? rc : pmo_get (t->txn, S_DB_SOURCE_STATE, t->key.buf, t->key.len, val);
+}
+
+int
+outbox_txn_state_put (outbox_txn_t *t, const char *source, const void *key, size_t key_len,
+                      const void *data, size_t len)
+{
+    int rc = s_state_key (t, source, key, key_len);
+    return rc ? rc : s_full (pmo_put (t->txn, S_DB_SOURCE_STATE, t->key.buf, t->key.len, data, len, 0));
+}
+
+int
+outbox_txn_state_del (outbox_txn_t *t, const char *source, const void *key, size_t key_len)
+{
+    int rc = s_state_key (t, source, key, key_len);
+    return rc ? rc : pmo_del (t->txn, S_DB_SOURCE_STATE, t->key.buf, t->key.len);
+}
+
+int
+outbox_txn_state_each (outbox_txn_t *t, const char *source,
+                       bool (*fn) (void *arg, const void *key, size_t key_len, const pmo_val_t *val),
+                       void *arg)
+{
+    pmo_key_t prefix;
+    pmo_key_init (&prefix);
+    pmo_key_str (&prefix, source);
+    pmo_cursor_t *cur = NULL;
+    int rc = pmo_cursor_open (t->txn, S_DB_SOURCE_STATE, &cur);
+    if (rc)
+        return rc;
+    pmo_val_t k = {prefix.buf, prefix.len}, v;
+    for (rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &v); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+        if (k.len < prefix.len || memcmp (k.data, prefix.buf, prefix.len) != 0)
+            break;
+        if (!fn (arg, (const uint8_t *) k.data + prefix.len, k.len - prefix.len, &v))
+            break;
+    }
+    pmo_cursor_close (&cur);
+    return rc == PMO_ENOTFOUND ? PMO_OK : rc;
+}
+
+int
+outbox_txn_status_put (outbox_txn_t *t, const char *source, const char *json)
+{
+    return s_full (pmo_put (t->txn, S_DB_SOURCES, source, strlen (source), json, strlen (json), 0));
+}
+
+int
+outbox_txn_status_get (outbox_txn_t *t, const char *source, pmo_val_t *val)
+{
+    return pmo_get (t->txn, S_DB_SOURCES, source, strlen (source), val);
+}
+
+int
+outbox_txn_commit (outbox_txn_t **txn_p)
+{
+    outbox_txn_t *t = *txn_p;
+    int rc = s_put_u64 (t->txn, S_KEY_NEXT_SEQ, t->next_seq);
+    if (!rc)
+        rc = pmo_txn_commit (&t->txn);
+    rc = s_full (rc);
+    if (!rc)
+        s_check_usage (t->outbox);
+    outbox_txn_abort (txn_p);
+    return rc;
+}
+
+void
+outbox_txn_abort (outbox_txn_t **txn_p)
+{
+    outbox_txn_t *t = txn_p ? *txn_p : NULL;
+    if (!t)
+        return;
+    pmo_txn_abort (&t->txn);
+    free (t);
+    *txn_p = NULL;
+}
+
+int
+outbox_sources (outbox_t *self, bool (*fn) (void *arg, const char *name, const char *json), void *arg)
+{
+    if (!self->has_sources)
+        return PMO_OK;
+    pmo_txn_t *txn = NULL;
+    pmo_cursor_t *cur = NULL;
+    int rc = pmo_txn_begin (self->store, NULL, false, &txn);
+    if (!rc)
+        rc = pmo_cursor_open (txn, S_DB_SOURCES, &cur);
+    pmo_val_t k, v;
+    for (rc = rc ? rc : pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+        char *name = pmo_malloc (k.len + 1), *json = pmo_malloc (v.len + 1);
+        memcpy (name, k.data, k.len);
+        name[k.len] = '\0';
+        memcpy (json, v.data, v.len);
+        json[v.len] = '\0';
+        bool go_on = fn (arg, name, json);
+        free (name);
+        free (json);
+        if (!go_on)
+            break;
+    }
+    pmo_cursor_close (&cur);
+    pmo_txn_abort (&txn);
+    return rc == PMO_ENOTFOUND ? PMO_OK : rc;
 }

@@ -27,6 +27,7 @@
 #ifndef PMO_AGENT_OUTBOX_H
 #define PMO_AGENT_OUTBOX_H
 
+#include "pmo/pmo_store.h"
 #include "pmo/pmo_wire.h"
 
 #define OUTBOX_KIND "pmo-agent"
@@ -145,5 +146,49 @@ int outbox_file_drop (outbox_t *self, uint32_t id);
 
 /*  Map use in percent (the store's high-water mark over its map size). */
 unsigned outbox_usage_pct (outbox_t *self);
+
+//  --------------------------------------------------------------------------
+//  Source polls (source.c): the updates a poll produced and the source's
+//  memory of what it reported, in one transaction, so a crash never leaves
+//  the two disagreeing.
+//    "sources"       key  source name  ->  its status as a JSON object
+//    "source_state"  key  source name \0 key  ->  what the source remembers
+
+typedef struct outbox_txn outbox_txn_t;
+
+/*  Begins a write transaction.  Returns PMO_OK or an errno. */
+int outbox_txn_begin (outbox_t *self, outbox_txn_t **txn_p);
+/*  Queues req with the next seq (text: what to show if pmod refuses it).
+ *  Returns PMO_OK, PMO_EFULL or an errno; on failure abort the txn. */
+int outbox_txn_add (outbox_txn_t *t, Pmo__Request *req, const char *text, size_t text_len);
+/*  Updates queued so far in t. */
+size_t outbox_txn_added (const outbox_txn_t *t);
+/*  The source's state under key; *val borrows from the txn until its next
+ *  write.  PMO_ENOTFOUND when absent. */
+int outbox_txn_state_get (outbox_txn_t *t, const char *source, const void *key, size_t key_len,
+                          pmo_val_t *val);
+int outbox_txn_state_put (outbox_txn_t *t, const char *source, const void *key, size_t key_len,
+                          const void *data, size_t len);
+/*  PMO_ENOTFOUND when absent. */
+int outbox_txn_state_del (outbox_txn_t *t, const char *source, const void *key, size_t key_len);
+/*  Calls fn for each of the source's keys, in key order, until it returns
+ *  false.  fn must not write. */
+int outbox_txn_state_each (outbox_txn_t *t, const char *source,
+                           bool (*fn) (void *arg, const void *key, size_t key_len,
+                                       const pmo_val_t *val),
+                           void *arg);
+/*  The source's status record (a JSON object as text). */
+int outbox_txn_status_put (outbox_txn_t *t, const char *source, const char *json);
+int outbox_txn_status_get (outbox_txn_t *t, const char *source, pmo_val_t *val);
+/*  Commits; *txn_p is NULL afterwards even on failure.  Returns PMO_OK,
+ *  PMO_EFULL (nothing stored) or an errno. */
+int outbox_txn_commit (outbox_txn_t **txn_p);
+/*  Abandons everything of t.  Accepts NULL. */
+void outbox_txn_abort (outbox_txn_t **txn_p);
+
+/*  Calls fn with each source's name and status JSON (copies, valid during
+ *  the call), in name order.  Works on read-only opens. */
+int outbox_sources (outbox_t *self, bool (*fn) (void *arg, const char *name, const char *json),
+                    void *arg);
 
 #endif

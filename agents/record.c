@@ -27,7 +27,8 @@ typedef enum {
     S_COST = 1 << 1,
     S_PROGRESS = 1 << 2,
     S_MILESTONE = 1 << 3,
-    S_ALL = 0xF
+    S_VOID = 1 << 4,
+    S_ALL = 0x1F
 } s_type_bit_t;
 
 /*  Every field a record may carry, and the types that take it. */
@@ -50,6 +51,7 @@ static const struct {
     {"percent", S_PROGRESS},
     {"milestone", S_PROGRESS},
     {"name", S_MILESTONE},
+    {"ref", S_TIME | S_COST | S_VOID},
 };
 
 static const struct {
@@ -60,6 +62,7 @@ static const struct {
     {"cost", S_COST},
     {"progress", S_PROGRESS},
     {"milestone", S_MILESTONE},
+    {"void", S_VOID},
 };
 
 void
@@ -183,6 +186,7 @@ record_kind_name (int body_case)
     case PMO__REQUEST__BODY_PROGRESS: return "progress";
     case PMO__REQUEST__BODY_MILESTONE_REACHED: return "milestone";
     case PMO__REQUEST__BODY_HEARTBEAT: return "heartbeat";
+    case PMO__REQUEST__BODY_VOID_ENTRY: return "void";
     default: return "other";
     }
 }
@@ -355,6 +359,10 @@ s_time (const record_t *rec, int32_t today, record_request_t *out, pmo_reason_t 
         rc = s_note (rec, &t->note, why);
     if (rc)
         return rc;
+    if (!rc)
+        rc = s_text (rec, "ref", PMO_MAX_NAME_BYTES, false, &t->ref, why);
+    if (rc)
+        return rc;
     t->person = (char *) person;
     t->date = out->date;
     t->has_minutes = true;
@@ -483,6 +491,8 @@ s_cost (const record_t *rec, int32_t today, record_request_t *out, pmo_reason_t 
         }
     }
     rc = s_note (rec, &c->note, why);
+    if (!rc)
+        rc = s_text (rec, "ref", PMO_MAX_NAME_BYTES, false, &c->ref, why);
     if (rc)
         return rc;
     c->date = out->date;
@@ -564,6 +574,20 @@ s_milestone (const record_t *rec, int32_t today, record_request_t *out, pmo_reas
     return PMO_OK;
 }
 
+/*  A void: the entry this agent booked under ref is removed. */
+static int
+s_void (const record_t *rec, record_request_t *out, pmo_reason_t *why)
+{
+    Pmo__VoidEntry *v = &out->body.void_entry;
+    pmo__void_entry__init (v);
+    int rc = s_text (rec, "ref", PMO_MAX_NAME_BYTES, true, &v->ref, why);
+    if (rc)
+        return rc;
+    out->req.body_case = PMO__REQUEST__BODY_VOID_ENTRY;
+    out->req.void_entry = v;
+    return PMO_OK;
+}
+
 /*  A key that reads well unquoted: [a-z0-9_], 1..32 bytes. */
 static bool
 s_is_plain_key (const char *k)
@@ -594,7 +618,7 @@ record_to_request (const record_t *rec, int32_t today, record_request_t *out, pm
         if (streq (type, s_types[i].name))
             bit = s_types[i].bit;
     if (!bit) {
-        pmo_reason_set (why, PMO_EINVAL, "type", "%s is not one of time, cost, progress, milestone",
+        pmo_reason_set (why, PMO_EINVAL, "type", "%s is not one of time, cost, progress, milestone, void",
                         s_q (type, q, sizeof q));
         return PMO_EINVAL;
     }
@@ -619,6 +643,7 @@ record_to_request (const record_t *rec, int32_t today, record_request_t *out, pm
     case S_TIME: return s_time (rec, today, out, why);
     case S_COST: return s_cost (rec, today, out, why);
     case S_PROGRESS: return s_progress (rec, today, out, why);
+    case S_VOID: return s_void (rec, out, why);
     default: return s_milestone (rec, today, out, why);
     }
 }

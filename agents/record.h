@@ -55,6 +55,7 @@ typedef struct {
         Pmo__CostEntry cost;
         Pmo__Progress progress;
         Pmo__MilestoneReached milestone;
+        Pmo__VoidEntry void_entry;
     } body;
     char date[11];
     char currency[4];
@@ -77,7 +78,7 @@ const char *record_quote (const char *s, size_t len, char *out, size_t n);
 bool record_known_field (const char *key);
 
 /*  The short name of a request's kind: "time", "cost", "progress",
- *  "milestone", "heartbeat", else "other". */
+ *  "milestone", "heartbeat", "void", else "other". */
 const char *record_kind_name (int body_case);
 
 #endif

@@ -206,6 +206,7 @@ int handle_log (req_t *r);
 int handle_backup (req_t *r);
 int handle_report (req_t *r);
 int handle_clock_set (req_t *r);
+int handle_void_entry (req_t *r);
 
 /* ---- req.c: helpers shared by handlers ---------------------------------- */
 

@@ -61,6 +61,7 @@ static const dispatch_entry_t s_table[] = {
     {PMO__REQUEST__BODY_CHANGE_DECIDE, "change_decide", W, false, handle_change_decide}, /* manager */
     {PMO__REQUEST__BODY_PROJECT_CLOSE, "project_close", W, false, handle_project_close}, /* manager */
     {PMO__REQUEST__BODY_REGISTER_QUERY, "register_query", R, false, handle_register_query}, /* viewer */
+    {PMO__REQUEST__BODY_VOID_ENTRY, "void_entry", W, AGENT, handle_void_entry},
 };
 
 const dispatch_entry_t *

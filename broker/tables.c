@@ -19,6 +19,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_RISKS] = "risks",           [DB_ISSUES] = "issues",
     [DB_CHANGES] = "changes",       [DB_BASELINES] = "baselines",
     [DB_CLOSURES] = "closures",
+    [DB_REFS] = "refs",
 };
 
 void

@@ -25,6 +25,7 @@
  *    risks, issues, changes : project \0 id(u64)                       -> Risk / Issue / ChangeRequest
  *    baselines      : project \0 version(u64)                          -> Baseline
  *    closures       : project \0                                       -> ClosureRecord (with lessons)
+ *    refs           : agent \0 ref \0                                 -> EntryRef (handle_refs.c)
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -67,6 +68,7 @@ enum {
     DB_CHANGES,
     DB_BASELINES,
     DB_CLOSURES,
+    DB_REFS,
     DB_COUNT
 };
 

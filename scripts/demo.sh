@@ -2,8 +2,10 @@
 # The pmo demo on a fresh Debian 12 machine: installs the dependencies,
 # builds, starts pmod on its compiled-in default data directory, starts
 # pmo-notify printing milestone alerts, lets the agents of three teams
-# report from spool files (JSON lines and CSV), and ends with the portfolio
-# status.  Dates are relative to today, so the alerts are real ones.
+# report from spool files (JSON lines and CSV) and, for the Mercury team,
+# from a Timewarrior database (a source, docs/agent-sources.md), and ends
+# with the portfolio status.  Dates are relative to today, so the alerts
+# are real ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -106,11 +108,30 @@ time,dora,MERCURY,$(day -1),300,setup,,,,
 cost,,MERCURY,$(day -1),,,2400.00,travel,,
 progress,,MERCURY,,,,,,30,
 CSV
+# Dora (Mercury) tracks her time with Timewarrior; her team's agent reads
+# it as a source: closed intervals become time entries, split at local
+# midnight; the open one waits until she stops.
+tw="$demo/mercury/timew"
+mkdir -p "$tw/data"; : >"$tw/timewarrior.cfg"
+ldate() { date -d "$1 days" +%F; }
+TIMEWARRIORDB="$tw" timew track "$(ldate -2)T09:00" - "$(ldate -2)T11:30" mercury setup :yes >/dev/null
+TIMEWARRIORDB="$tw" timew track "$(ldate -2)T23:00" - "$(ldate -1)T00:45" mercury :yes >/dev/null
+TIMEWARRIORDB="$tw" timew track "$(ldate -1)T14:00" - "$(ldate -1)T15:00" lunch :yes >/dev/null
+cat >>"$demo/mercury/agent.conf" <<CONF
+[source.dora-time]
+type = timewarrior
+db = $tw
+person = dora
+project.mercury = MERCURY
+activity.setup = setup
+poll = 60000
+CONF
 for t in apollo gemini mercury; do
   "$agent" run --config "$demo/$t/agent.conf" --once 2>>"$demo/$t/agent.log"
   echo "   $t: $(ls "$demo/$t/spool/done" | tr '\n' ' ')sent; rejected records: $(cat "$demo/$t/spool/rejected/"*.errors 2>/dev/null | wc -l)"
 done
 "$agent" --state "$demo/apollo/state" --agent apollo-agent milestone --project APOLLO --name "Prototype flies" >/dev/null
+"$agent" --state "$demo/mercury/state" status | grep '^source' | sed 's/^source */   mercury source /'
 
 sleep 1   # pmo-notify prints as events arrive; give the last ones a moment
 echo

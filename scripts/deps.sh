@@ -8,3 +8,6 @@ $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
   libzmq3-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev \
   libjson-c-dev libinih-dev libsodium-dev
+# The real tools that pmo-agent's sources read, for the source tests
+# (tests/integration/50-taskwarrior, 51-timewarrior) and the demo.
+$SUDO apt-get install -y --no-install-recommends taskwarrior timewarrior

@@ -27,6 +27,24 @@ const pmoctl_opt_t cmd_log_opts[] = {
     {NULL, NULL, false, NULL},
 };
 
+/*  "ana 90 min 2026-11-20 design" */
+static void
+s_time_text (const Pmo__TimeEntry *t, char *buf, size_t n)
+{
+    snprintf (buf, n, "%s %d min %s%s%s", pmoctl_str (t->person), (int) t->minutes,
+              pmoctl_str (t->date), t->activity && *t->activity ? " " : "", pmoctl_str (t->activity));
+}
+
+/*  "1200.00 EUR material" */
+static void
+s_cost_text (const Pmo__CostEntry *c, char *buf, size_t n)
+{
+    char a[PMO_MONEY_FMT_MAX];
+    pmoctl_fmt_money (c->amount_minor, c->currency, a, sizeof a);
+    snprintf (buf, n, "%s%s%s", a, c->category ? " " : "",
+              c->category ? pmo_wire_category_name (c->category) : "");
+}
+
 /*  A short summary of the event's body, e.g. "ana 90 min 2026-11-20 dev",
  *  "1200.00 EUR material", "42.50 %", "Design approved reached 2026-11-20",
  *  an alert's text, "amber -> red: CPI 0.812 below 0.85", "policy changed". */
@@ -118,6 +136,32 @@ s_summary (const Pmo__Event *ev, char *buf, size_t n)
         break;
     }
     case PMO__EVENT__BODY_POLICY: snprintf (buf, n, "policy changed"); break;
+    case PMO__EVENT__BODY_TIME_CORRECTED: {
+        char before[200], after[200];
+        s_time_text (ev->time_corrected->before, before, sizeof before);
+        s_time_text (ev->time_corrected->after, after, sizeof after);
+        snprintf (buf, n, "%s -> %s", before, after);
+        break;
+    }
+    case PMO__EVENT__BODY_COST_CORRECTED: {
+        char before[128], after[128];
+        s_cost_text (ev->cost_corrected->before, before, sizeof before);
+        s_cost_text (ev->cost_corrected->after, after, sizeof after);
+        snprintf (buf, n, "%s -> %s", before, after);
+        break;
+    }
+    case PMO__EVENT__BODY_TIME_VOIDED: {
+        char entry[256];
+        s_time_text (ev->time_voided, entry, sizeof entry);
+        snprintf (buf, n, "voided: %s", entry);
+        break;
+    }
+    case PMO__EVENT__BODY_COST_VOIDED: {
+        char entry[128];
+        s_cost_text (ev->cost_voided, entry, sizeof entry);
+        snprintf (buf, n, "voided: %s", entry);
+        break;
+    }
     default:
         /*  Kinds without a text of their own: their fields, from the schema. */
         if (!pmoctl_governance_summary (ev, buf, n))

@@ -402,7 +402,7 @@ s_test_rejections (void)
 {
     CHECK_STR (s_reject ("{\"project\":\"APOLLO\"}"), "type: missing");
     CHECK_STR (s_reject ("{\"type\":\"holiday\"}"),
-               "type: \"holiday\" is not one of time, cost, progress, milestone");
+               "type: \"holiday\" is not one of time, cost, progress, milestone, void");
     CHECK_STR (s_reject (T "\"minuts\":5}"), "minuts: unknown field");
     CHECK_STR (s_reject (T "\"Bad Key\":5}"), "\"Bad Key\": unknown field");
     CHECK_STR (s_reject (T "\"minutes\":5,\"percent\":3}"),
