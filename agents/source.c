@@ -42,6 +42,19 @@ source_output_free (source_output_t *out)
 //  --------------------------------------------------------------------------
 //  Time
 
+void
+source_json_strings (struct json_object *arr, char ***out, size_t *n_out)
+{
+    if (!json_object_is_type (arr, json_type_array))
+        return;
+    size_t n = json_object_array_length (arr);
+    char **v = pmo_calloc (n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = pmo_strdup (json_object_get_string (json_object_array_get_idx (arr, i)));
+    *out = v;
+    *n_out = n;
+}
+
 int
 source_utc_parse (const char *s, int64_t *t_out)
 {

@@ -159,6 +159,10 @@ int source_exec (const char *const *argv, const char *const *env, int timeout_ms
 /*  Parses a tool's UTC instant "20261120T090000Z" into seconds since the
  *  epoch.  Returns PMO_OK or PMO_EINVAL. */
 int source_utc_parse (const char *s, int64_t *t_out);
+/*  The strings of a JSON array (a tool's "tags") as a pmo_calloc'd array of
+ *  pmo_strdup'd strings; nothing when arr is not an array. */
+struct json_object;
+void source_json_strings (struct json_object *arr, char ***out, size_t *n_out);
 /*  The local calendar day (days since the epoch) of instant t, in the
  *  agent's time zone (TZ). */
 int32_t source_local_day (int64_t t);

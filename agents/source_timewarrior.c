@@ -92,12 +92,8 @@ timew_parse (const char *json, size_t len, timew_interval_t **items_p, size_t *n
                 break;
             }
         }
-        if (json_object_object_get_ex (o, "tags", &v) && json_object_is_type (v, json_type_array)) {
-            it->n_tags = json_object_array_length (v);
-            it->tags = pmo_calloc (it->n_tags ? it->n_tags : 1, sizeof *it->tags);
-            for (size_t t = 0; t < it->n_tags; t++)
-                it->tags[t] = pmo_strdup (json_object_get_string (json_object_array_get_idx (v, t)));
-        }
+        if (json_object_object_get_ex (o, "tags", &v))
+            source_json_strings (v, &it->tags, &it->n_tags);
     }
     json_object_put (root);
     if (rc) {
