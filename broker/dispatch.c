@@ -7,30 +7,39 @@
 #define R false
 #define AGENT true
 
+/*  The last column says who may send the kind (ACCESS_* in broker.h): the
+ *  lowest operator role, | AGENT for team agents (own team only), | SUB for
+ *  subscribers.  A row without it is admin-only. */
+#define SUB ACCESS_SUBSCRIBER
+#define AGT ACCESS_AGENT
+
 static const dispatch_entry_t s_table[] = {
-    {PMO__REQUEST__BODY_PING, "ping", R, false, handle_ping},
-    {PMO__REQUEST__BODY_PORTFOLIO_ADD, "portfolio_add", W, false, handle_portfolio_add},
-    {PMO__REQUEST__BODY_PROGRAMME_ADD, "programme_add", W, false, handle_programme_add},
-    {PMO__REQUEST__BODY_TEAM_ADD, "team_add", W, false, handle_team_add},
-    {PMO__REQUEST__BODY_PERSON_ADD, "person_add", W, false, handle_person_add},
-    {PMO__REQUEST__BODY_PROJECT_ADD, "project_add", W, false, handle_project_add},
-    {PMO__REQUEST__BODY_PROJECT_UPDATE, "project_update", W, false, handle_project_update},
-    {PMO__REQUEST__BODY_MILESTONE_ADD, "milestone_add", W, false, handle_milestone_add},
-    {PMO__REQUEST__BODY_MILESTONE_UPDATE, "milestone_update", W, false, handle_milestone_update},
-    {PMO__REQUEST__BODY_TIME, "time", W, AGENT, handle_time},
-    {PMO__REQUEST__BODY_COST, "cost", W, AGENT, handle_cost},
-    {PMO__REQUEST__BODY_PROGRESS, "progress", W, AGENT, handle_progress},
-    {PMO__REQUEST__BODY_MILESTONE_REACHED, "milestone_reached", W, AGENT, handle_milestone_reached},
-    {PMO__REQUEST__BODY_HEARTBEAT, "heartbeat", W, false, handle_heartbeat},
-    {PMO__REQUEST__BODY_LIST, "list", R, false, handle_list},
-    {PMO__REQUEST__BODY_PROJECT_SHOW, "project_show", R, false, handle_project_show},
-    {PMO__REQUEST__BODY_STATUS, "status", R, false, handle_status},
-    {PMO__REQUEST__BODY_LOG, "log", R, false, handle_log},
-    {PMO__REQUEST__BODY_REPORT, "report", R, false, handle_report},
-    {PMO__REQUEST__BODY_BACKUP, "backup", R, false, handle_backup},
-    {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", W, false, handle_clock_set},
-    {PMO__REQUEST__BODY_POLICY_SET, "policy_set", W, false, handle_policy_set},
-    {PMO__REQUEST__BODY_POLICY_GET, "policy_get", R, false, handle_policy_get},
+    {PMO__REQUEST__BODY_PING, "ping", R, false, handle_ping, ACCESS_VIEWER | AGT | SUB},
+    {PMO__REQUEST__BODY_PORTFOLIO_ADD, "portfolio_add", W, false, handle_portfolio_add, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_PROGRAMME_ADD, "programme_add", W, false, handle_programme_add, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_TEAM_ADD, "team_add", W, false, handle_team_add, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_PERSON_ADD, "person_add", W, false, handle_person_add, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_PROJECT_ADD, "project_add", W, false, handle_project_add, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_PROJECT_UPDATE, "project_update", W, false, handle_project_update, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_MILESTONE_ADD, "milestone_add", W, false, handle_milestone_add, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_MILESTONE_UPDATE, "milestone_update", W, false, handle_milestone_update, ACCESS_MANAGER},
+    {PMO__REQUEST__BODY_TIME, "time", W, AGENT, handle_time, ACCESS_MANAGER | AGT},
+    {PMO__REQUEST__BODY_COST, "cost", W, AGENT, handle_cost, ACCESS_MANAGER | AGT},
+    {PMO__REQUEST__BODY_PROGRESS, "progress", W, AGENT, handle_progress, ACCESS_MANAGER | AGT},
+    {PMO__REQUEST__BODY_MILESTONE_REACHED, "milestone_reached", W, AGENT, handle_milestone_reached, ACCESS_MANAGER | AGT},
+    {PMO__REQUEST__BODY_HEARTBEAT, "heartbeat", W, false, handle_heartbeat, ACCESS_ADMIN | AGT},
+    {PMO__REQUEST__BODY_LIST, "list", R, false, handle_list, ACCESS_VIEWER},
+    {PMO__REQUEST__BODY_PROJECT_SHOW, "project_show", R, false, handle_project_show, ACCESS_VIEWER},
+    {PMO__REQUEST__BODY_STATUS, "status", R, false, handle_status, ACCESS_VIEWER},
+    {PMO__REQUEST__BODY_LOG, "log", R, false, handle_log, ACCESS_ANALYST | SUB},
+    {PMO__REQUEST__BODY_REPORT, "report", R, false, handle_report, ACCESS_ANALYST},
+    {PMO__REQUEST__BODY_BACKUP, "backup", R, false, handle_backup, ACCESS_ADMIN},
+    {PMO__REQUEST__BODY_CLOCK_SET, "clock_set", W, false, handle_clock_set, ACCESS_ADMIN},
+    {PMO__REQUEST__BODY_POLICY_SET, "policy_set", W, false, handle_policy_set, ACCESS_ADMIN},
+    {PMO__REQUEST__BODY_POLICY_GET, "policy_get", R, false, handle_policy_get, ACCESS_VIEWER},
+    {PMO__REQUEST__BODY_KEY_ENROL, "key_enrol", W, false, handle_key_enrol, ACCESS_ADMIN},
+    {PMO__REQUEST__BODY_KEY_REVOKE, "key_revoke", W, false, handle_key_revoke, ACCESS_ADMIN},
+    {PMO__REQUEST__BODY_KEY_LIST, "key_list", R, false, handle_key_list, ACCESS_ADMIN},
 };
 
 const dispatch_entry_t *

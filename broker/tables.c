@@ -13,6 +13,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_PROJECT_EVENTS] = "project_events", [DB_DEDUP] = "dedup",
     [DB_TIME_AGG] = "time_agg",     [DB_ALERTS] = "alerts",
     [DB_HEALTH] = "health",         [DB_SETTINGS] = "settings",
+    [DB_PRINCIPALS] = "principals", [DB_PRINCIPAL_KEYS] = "principal_keys",
 };
 
 void

@@ -15,6 +15,8 @@
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
  *    health         : project \0                                       -> Health (current)
  *    settings       : "policy"                                         -> Policy
+ *    principals     : name \0                                          -> Principal (security)
+ *    principal_keys : raw CURVE public key (32 bytes)                  -> name
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -47,6 +49,8 @@ enum {
     DB_ALERTS,
     DB_HEALTH,
     DB_SETTINGS,
+    DB_PRINCIPALS,
+    DB_PRINCIPAL_KEYS,
     DB_COUNT
 };
 
