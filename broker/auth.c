@@ -258,6 +258,9 @@ s_must_be_own (req_t *r, const principal_t *who, const char *what, const char *c
 {
     if (!team || streq (team, who->team))
         return PMO_OK;
+    if (streq (what, "team"))
+        return req_fail (r, PMO_EDENIED, what, "principal %s (agent of team %s) may not report for team %s",
+                         who->name, who->team, code);
     return req_fail (r, PMO_EDENIED, what, "principal %s (agent of team %s) may not report for %s %s: it "
                      "belongs to team %s", who->name, who->team, what, code, *team ? team : "(none)");
 }
