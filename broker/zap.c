@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -38,6 +39,10 @@ s_server_keys (auth_t *self, const char *data_dir, char *why, size_t why_len)
         int rc = pmo_key_generate (path, NULL, why, why_len);
         if (rc)
             return rc;
+        /*  Every file of the data directory is 0600; clients get a copy. */
+        char pub[4300];
+        snprintf (pub, sizeof pub, "%s.pub", path);
+        chmod (pub, 0600);
         pmo_log_info ("made pmod's CURVE keypair: %s (secret) and %s.pub (give this to clients)", path, path);
     }
     return pmo_key_load_secret (path, &self->server, why, why_len);
@@ -132,8 +137,8 @@ auth_tick (broker_t *broker)
     auth_t *self = broker->auth;
     int64_t now = pmo_clock_mono_ms ();
     if (self->insecure && now >= self->next_warn_mono) {
-        pmo_log_warn ("WARNING: --insecure: no authentication; every peer is an admin named by its "
-                      "Request.actor.  For local demos only.");
+        pmo_log_warn ("INSECURE: no authentication (--insecure): every peer is an admin named by its "
+                      "Request.actor; for local demos only");
         self->next_warn_mono = now + S_INSECURE_REMINDER_MS;
     }
     if (self->n_refusals_suppressed)
