@@ -58,11 +58,15 @@ pmo_key_fingerprint (const uint8_t raw[32], char out[PMO_KEY_FP_LEN + 1])
         snprintf (out + 2 * i, 3, "%02x", h[i]);
 }
 
-/*  Writes text to a new file (O_EXCL) with mode, synced. */
+/*  Writes text to a new file with mode, synced, that appears whole: it is
+ *  written under a temporary name and linked into place (link refuses an
+ *  existing path), so a reader never sees half a key. */
 static int
 s_write_new (const char *path, const char *text, mode_t mode)
 {
-    int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    char tmp[4300];
+    snprintf (tmp, sizeof tmp, "%s.tmp.%ld", path, (long) getpid ());
+    int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
         return errno;
     size_t len = strlen (text);
@@ -71,6 +75,9 @@ s_write_new (const char *path, const char *text, mode_t mode)
         rc = errno;
     if (close (fd) != 0 && !rc)
         rc = errno;
+    if (!rc && link (tmp, path) != 0)
+        rc = errno;
+    unlink (tmp);
     return rc;
 }
 
