@@ -6,7 +6,7 @@
  *  key is refused at once: for new connections at the handshake, for a
  *  connected client at its next request, and a connected subscriber is
  *  cut off and refused when it reconnects; a name re-enrolled with a new
- *  key does not let the old key back in. */
+ *  key does not let the old key back in; a viewer may not subscribe. */
 #include "auth_util.h"
 #include "harness.h"
 
@@ -150,6 +150,11 @@ main (void)
     vc = tkey_client (&e, &vic2);
     CHECK_EQ_I64 (tping (vc, 5000, NULL, 0), PMO__STATUS__STATUS_OK);
     pmo_client_close (&vc);
+    /*  A viewer does not get the event stream (the audit trail). */
+    sub = tsub_open (&e, &vic2.creds, "inproc://mon-viewer", &mon);
+    CHECK (tmon_wait (mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 5000));
+    tsub_close (sub, mon);
+    /*  (Its log line may fall under the ten-a-minute limit by now.) */
 
     /*  pmod kept running through all of it. */
     r = RUN (PMOCTL_BIN, "ping");
