@@ -27,6 +27,8 @@ typedef struct {
     char *endpoint;           /* pmod request endpoint */
     char *events;             /* pmod event endpoint (not read by the agent yet) */
     char *state;              /* outbox directory */
+    char *key;                /* secret key file (CURVE), or NULL */
+    char *server_key;         /* pmod's public key file, or NULL */
     int timeout_ms;           /* how long to wait for pmod */
     int heartbeat_s;          /* heartbeat period, 0 = none */
     int window;               /* updates in flight */

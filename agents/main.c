@@ -76,6 +76,8 @@ static const struct {
     {"timeout", true, C_ALL, F_CONFIG},
     {"agent", true, C_ALL, F_CONFIG},
     {"state", true, C_ALL, F_CONFIG},
+    {"key", true, C_ALL, F_CONFIG},
+    {"server-key", true, C_ALL, F_CONFIG},
     {"outbox-mb", true, C_ONESHOT | C_RUN, F_CONFIG},
     {"config", true, C_ALL, F_CONFIG_FILE},
     {"log-level", true, C_ALL, F_LOG_LEVEL},
@@ -315,6 +317,10 @@ s_configure (const s_args_t *a, agent_config_t *cfg)
         cfg->state = s_default_state ();
     if (!cfg->endpoint)
         cfg->endpoint = pmo_strdup (pmo_endpoint_requests (NULL));
+    if (pmo_client_setup_keys (cfg->key, cfg->server_key, why, sizeof why) != PMO_OK) {
+        s_fail ("%s", why);
+        return 1;
+    }
     if (!s_agent_id_valid (cfg->id)) {
         s_fail ("agent id \"%.80s\": must be 1 to %d printable characters without blanks", cfg->id,
                 PMO_MAX_AGENT_ID_LEN);

@@ -186,7 +186,7 @@ env_pmod_start (pmod_t *p, int timeout_ms, int64_t *startup_ns)
     char map[32];
     snprintf (map, sizeof map, "%u", p->map_mb);
     const char *argv[] = {p->bin, "--data", p->data, "--endpoint", p->endpoint, "--events", p->events,
-                          "--now", BENCH_NOW, "--map-size", map, "--log-level", "info", NULL};
+                          "--now", BENCH_NOW, "--map-size", map, "--log-level", "info", "--insecure", "--rate-limit", "0", NULL};
     /*  A socket file left by an earlier pmod would look like readiness. */
     unlink (s_ipc_path (p->endpoint));
     unlink (s_ipc_path (p->events));

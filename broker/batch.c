@@ -11,10 +11,13 @@
  */
 #include "batch.h"
 
+#include "auth.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <zmq.h>
 
+#include "pmo/pmo_bounds.h"
 #include "pmo/pmo_clock.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -33,6 +36,7 @@ typedef struct {
     bool duplicate;
     bool deferred;               /* answered later (backup)               */
     pmo_buf_t reply;             /* packed Reply, sent after commit       */
+    auth_peer_t auth;            /* who sent it (auth.h)                  */
 } item_t;
 
 typedef struct {
@@ -144,6 +148,19 @@ batch_queue_event (batch_t *self, const char *topic, const void *data, size_t le
     memcpy (e->hash, hash, sizeof e->hash);
 }
 
+/*  Bigger requests than the bound are answered, not decoded (zmq cuts
+ *  off what exceeds its own, larger bound before it costs memory). */
+static void
+s_check_size (item_t *it)
+{
+    size_t len = zmq_msg_size (&it->body);
+    if (len <= PMO_MAX_REQUEST_BYTES)
+        return;
+    it->rc = PMO_ETOOBIG;
+    pmo_reason_set (&it->reason, PMO_ETOOBIG, "", "request of %zu bytes is over the limit of %d bytes", len,
+                    PMO_MAX_REQUEST_BYTES);
+}
+
 /*  Reads one multipart message from the ROUTER into an item.  The only
  *  well-formed shape is [id][empty][Request]; anything else is answered
  *  with a protocol error (when we know whom to answer). */
@@ -170,6 +187,7 @@ s_read_one (void *router, item_t *it)
         if (n == 2 && zmq_msg_size (&frame) != 0)
             shape_ok = false;
         if (n == 3 && !more) {
+            auth_capture (&it->auth, &frame);
             zmq_msg_init (&it->body);
             zmq_msg_move (&it->body, &frame);
             it->has_body = true;
@@ -181,6 +199,8 @@ s_read_one (void *router, item_t *it)
         pmo_reason_set (&it->reason, PMO_EPROTO, "",
                         "malformed message: expected frames [empty][Request], got %d frame(s)",
                         n - 1);
+    } else {
+        s_check_size (it);
     }
     return true;
 }
@@ -214,7 +234,9 @@ s_decode (item_t *it, const void *data, size_t len)
     if (!it->entry) {
         it->rc = PMO_EPROTO;
         pmo_reason_set (&it->reason, it->rc, "", "unknown request type %d", (int) it->req->body_case);
+        return;
     }
+    it->rc = pmo_bounds_check (it->req, &it->reason);
 }
 
 static void
@@ -224,9 +246,12 @@ s_req_init (req_t *r, broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_
     r->broker = broker;
     r->txn = txn;
     r->req = it->req;
-    /*  Who asked: the stated actor, else the agent behind an update. */
+    /*  Who asked: the authenticated principal; without authentication
+     *  (--insecure) the stated actor, else the agent behind an update. */
     const Pmo__UpdateId *u = it->req->update;
-    if (it->req->actor && *it->req->actor)
+    if (it->auth.is_secure)
+        r->actor = it->auth.who.name;
+    else if (it->req->actor && *it->req->actor)
         r->actor = it->req->actor;
     else if (u && u->agent && *u->agent)
         r->actor = u->agent;
@@ -268,9 +293,9 @@ s_apply_write (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
     policy_t policy_mark = broker->policy;
     req_t r;
     s_req_init (&r, broker, txn, it, now_ms);
-    int rc = PMO_OK;
+    int rc = auth_scope (&r, &it->auth);
     pmo_key_t dedup;
-    if (it->entry->needs_update_id) {
+    if (!rc && it->entry->needs_update_id) {
         rc = s_dedup_key (&r, &dedup);
         if (rc)
             goto out;
@@ -281,7 +306,8 @@ s_apply_write (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
             goto out;  /* acknowledged again, applied no second time */
         }
     }
-    rc = it->entry->handler (&r);
+    if (!rc)
+        rc = it->entry->handler (&r);
     if (rc == PMO_OK && it->entry->needs_update_id) {
         uint8_t seq_be[8];
         pmo_be64_put (seq_be, r.seq);
@@ -303,6 +329,20 @@ out:
     it->duplicate = r.duplicate;
     req_release (&r);
     return rc != PMO_OK && pmo_txn_writes (txn) != writes_mark;
+}
+
+/*  Writes the auth.denied event of a refused item into the batch's txn:
+ *  a refusal is committed with the batch like any change (and, like one,
+ *  not at all when the batch fails).  Nothing else of the request is
+ *  written.  Returns PMO_OK or the store's rc (which fails the batch). */
+static int
+s_audit_denial (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
+{
+    req_t r;
+    s_req_init (&r, broker, txn, it, now_ms);
+    int rc = auth_audit_denial (&r, &it->auth, it->entry ? it->entry->name : "?", it->reason.text);
+    req_release (&r);
+    return rc;
 }
 
 /*  Errors after which LMDB's txn can only be aborted: the whole batch
@@ -394,13 +434,17 @@ s_process_items (broker_t *broker)
     batch_t *self = broker->batch;
     int64_t now_ms = pmo_clock_now_ms ();
     bool has_writes = false;
+    pmo_txn_t *atxn = NULL;  /* principals, read once per batch */
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
         if (it->has_body)
             s_decode (it, zmq_msg_data (&it->body), zmq_msg_size (&it->body));
-        if (it->rc == PMO_OK && it->entry->is_write)
+        if (it->rc == PMO_OK)
+            it->rc = auth_admit (broker, &atxn, &it->auth, it->entry, it->req, &it->reason);
+        if ((it->rc == PMO_OK && it->entry->is_write) || it->auth.audit_denial)
             has_writes = true;
     }
+    pmo_txn_abort (&atxn);
 
     if (has_writes) {
         policy_t policy_mark = broker->policy;
@@ -411,11 +455,17 @@ s_process_items (broker_t *broker)
             rc = pmo_txn_begin (broker->store, NULL, true, &txn);
             for (size_t i = 0; rc == PMO_OK && !again && i < self->n; i++) {
                 item_t *it = &self->items[i];
+                if (it->rc == PMO_EDENIED && it->auth.audit_denial) {
+                    rc = s_audit_denial (broker, txn, it, now_ms);
+                    continue;
+                }
                 if (it->rc != PMO_OK || !it->entry->is_write)
                     continue;
                 again = s_apply_write (broker, txn, it, now_ms);
                 if (again && s_store_error (it->rc))
                     rc = it->rc;  /* the txn is spent: the batch fails */
+                else if (!again && it->rc == PMO_EDENIED && it->auth.audit_denial)
+                    rc = s_audit_denial (broker, txn, it, now_ms);
             }
             if (rc == PMO_OK && !again)
                 rc = s_alerts_touched (broker, txn, now_ms);
@@ -480,7 +530,7 @@ s_publish (broker_t *broker)
     batch_t *self = broker->batch;
     if (self->n_events)
         memcpy (broker->chain_head, self->events[self->n_events - 1].hash, sizeof broker->chain_head);
-    for (size_t i = 0; i < self->n_events; i++) {
+    for (size_t i = 0; broker->pub && i < self->n_events; i++) {
         event_t *e = &self->events[i];
         zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
         zmq_send (broker->pub, e->data, e->len, ZMQ_DONTWAIT);
@@ -507,6 +557,26 @@ batch_process (broker_t *broker)
         zmq_send (broker->router, it->reply.data, it->reply.len, ZMQ_DONTWAIT);
     }
     s_publish (broker);
+    s_items_clear (self);
+}
+
+void
+batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *reply)
+{
+    batch_t *self = broker->batch;
+    item_t *it = &self->items[0];
+    self->n = 1;
+    zmq_msg_init_size (&it->body, len);
+    if (len)
+        memcpy (zmq_msg_data (&it->body), data, len);
+    it->has_body = true;
+    s_check_size (it);
+    s_process_items (broker);
+    pmo_buf_reserve (reply, it->reply.len + 1);
+    if (it->reply.len)
+        memcpy (reply->data, it->reply.data, it->reply.len);
+    reply->len = it->reply.len;
+    s_publish (broker);  /* no socket: this advances the chain head only */
     s_items_clear (self);
 }
 

@@ -7,9 +7,12 @@
  */
 #include "broker.h"
 
+#include "auth.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "pmo/pmo_client.h"
@@ -19,25 +22,32 @@
 #include "pmo/pmo_log.h"
 
 static int
-s_bind (void *ctx, int type, const char *endpoint, void **sock_p, char *why, size_t why_len)
+s_bind (broker_t *self, int type, const char *endpoint, void **sock_p, char *why, size_t why_len)
 {
-    void *sock = zmq_socket (ctx, type);
+    void *sock = zmq_socket (pmo_zmq_ctx (), type);
     if (!sock)
         return errno;
     int linger = 0;
     zmq_setsockopt (sock, ZMQ_LINGER, &linger, sizeof linger);
-    if (type == ZMQ_ROUTER) {
-        /*  Oversized requests are cut off by zmq before they cost memory. */
-        int64_t max = PMO_MAX_REQUEST_BYTES;
-        zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
-    } else {
+    /*  A frame over the transport bound is cut off by zmq (the peer is
+     *  disconnected) before it costs memory; a request between the
+     *  application bound and this one gets a STATUS_TOO_BIG reply. */
+    int64_t max = type == ZMQ_ROUTER ? PMO_MAX_FRAME_BYTES : PMO_MAX_SUB_FRAME_BYTES;
+    zmq_setsockopt (sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    if (type == ZMQ_PUB) {
         /*  Subscribers that fall behind lose live events past this mark and
          *  recover them from the log by seq, so this bounds memory only. */
         int hwm = 100000;
         zmq_setsockopt (sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
     }
+    int rc = auth_server_socket (self->auth, sock, type == ZMQ_ROUTER ? "requests" : "events");
+    if (rc) {
+        snprintf (why, why_len, "cannot set up CURVE on %s: %s", endpoint, zmq_strerror (rc));
+        zmq_close (sock);
+        return rc;
+    }
     if (zmq_bind (sock, endpoint) != 0) {
-        int rc = errno;
+        rc = errno;
         snprintf (why, why_len, "cannot bind %s: %s", endpoint, zmq_strerror (rc));
         zmq_close (sock);
         return rc;
@@ -85,15 +95,22 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
                       opts->data_dir);
     }
     if (!rc)
-        rc = s_bind (pmo_zmq_ctx (), ZMQ_ROUTER, opts->endpoint, &self->router, why, why_len);
-    if (!rc)
-        rc = s_bind (pmo_zmq_ctx (), ZMQ_PUB, opts->events, &self->pub, why, why_len);
+        rc = auth_new (self, opts, why, why_len);
+    /*  No endpoint: a broker without sockets (the fuzz target). */
+    if (!rc && opts->endpoint)
+        rc = s_bind (self, ZMQ_ROUTER, opts->endpoint, &self->router, why, why_len);
+    if (!rc && opts->events)
+        rc = s_bind (self, ZMQ_PUB, opts->events, &self->pub, why, why_len);
+    if (!rc) {
+        self->batch = batch_new (PMO_BATCH_MAX);
+        self->scan_ms = opts->scan_ms > 0 ? opts->scan_ms : 60000;
+    }
+    if (!rc && opts->admin_key)
+        rc = auth_bootstrap (self, opts->admin_key, why, why_len);
     if (rc) {
         broker_destroy (&self);
         return rc;
     }
-    self->batch = batch_new (PMO_BATCH_MAX);
-    self->scan_ms = opts->scan_ms > 0 ? opts->scan_ms : 60000;
     *broker_p = self;
     return PMO_OK;
 }
@@ -109,16 +126,46 @@ broker_destroy (broker_t **broker_p)
         zmq_close (self->router);
     if (self->pub)
         zmq_close (self->pub);
+    auth_destroy (&self->auth);
     pmo_store_close (&self->store);
     pmo_buf_free (&self->scratch);
     free (self);
     *broker_p = NULL;
 }
 
+/*  After a revocation: a new PUB socket on the same endpoint, so every
+ *  subscriber reconnects through ZAP and a revoked key stays out.  The
+ *  others see a gap in seq and fill it from the log, as after any drop. */
+static void
+s_pub_reset (broker_t *self)
+{
+    char endpoint[512] = "";
+    size_t n = sizeof endpoint;
+    if (!self->pub || zmq_getsockopt (self->pub, ZMQ_LAST_ENDPOINT, endpoint, &n) != 0 || !endpoint[0])
+        return;
+    zmq_unbind (self->pub, endpoint);
+    zmq_close (self->pub);
+    self->pub = NULL;
+    char why[256] = "";
+    /*  The old listener closes in zmq's I/O thread: the address may be
+     *  busy for a moment. */
+    for (int i = 0; i < 200 && !self->pub; i++) {
+        if (s_bind (self, ZMQ_PUB, endpoint, &self->pub, why, sizeof why) != PMO_OK) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep (&ts, NULL);
+        }
+    }
+    if (self->pub)
+        pmo_log_info ("events socket reopened after a revocation: subscribers reconnect through ZAP");
+    else
+        pmo_log_error ("events socket: %s; events are not published until restart (the log keeps them)", why);
+}
+
 /*  Periodic duties, each on its own period. */
 static void
 s_timers (broker_t *self)
 {
+    auth_tick (self);
     int64_t now = pmo_clock_mono_ms ();
     if (now >= self->next_scan_mono) {
         alerts_scan (self);
@@ -133,17 +180,23 @@ broker_run (broker_t *self)
      *  pmod was down are noticed at start-up. */
     while (!*self->stop_flag) {
         s_timers (self);
-        zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}};
+        zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}, {self->auth->zap, 0, ZMQ_POLLIN, 0}};
         /*  A running backup is checked often; otherwise wake for timers. */
-        int n = zmq_poll (items, 1, self->backup ? 20 : 1000);
+        int n = zmq_poll (items, self->auth->zap ? 2 : 1, self->backup ? 20 : 1000);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             pmo_log_error ("poll failed: %s", zmq_strerror (errno));
             return errno;
         }
+        if (n > 0)
+            auth_zap_serve (self);  /* handshakes first: they never wait for a batch */
         if (n > 0 && batch_collect (self))
             batch_process (self);
+        if (self->auth->pub_reset) {
+            self->auth->pub_reset = false;
+            s_pub_reset (self);
+        }
         backup_check (self);
     }
     backup_join (self);

@@ -16,6 +16,7 @@
 #include "tables.h"
 
 typedef struct batch batch_t;
+typedef struct auth auth_t;
 
 typedef struct {
     const char *data_dir;
@@ -23,6 +24,10 @@ typedef struct {
     const char *events;          /* PUB bind                             */
     size_t map_size;             /* LMDB map size in bytes               */
     int scan_ms;                 /* alert scan period (0: 60 s)          */
+    bool insecure;               /* no CURVE: every peer an admin        */
+    const char *admin_key;       /* public key file to enrol as "admin"  */
+    int rate_per_s;              /* requests/s per principal (0: none)   */
+    int burst;                   /* token bucket size                    */
 } broker_opts_t;
 
 /*  The governance policy in force (stored in settings, set by operators). */
@@ -44,6 +49,7 @@ typedef struct {
     uint8_t chain_head[32];      /* hash of the newest committed event   */
     pmo_buf_t scratch;           /* packing buffer for handlers          */
     batch_t *batch;
+    auth_t *auth;                /* keys, ZAP, rate limits (auth.h)      */
     volatile int *stop_flag;     /* set by the signal handler            */
     struct backup_job *backup;   /* the running backup, or NULL          */
     bool clock_settable;         /* started with a fixed (test) clock    */
@@ -99,18 +105,39 @@ void batch_process (broker_t *broker);
 
 typedef int (*handler_fn) (req_t *r);
 
+/*  Who may send a request kind: the dispatch table's last column.  The
+ *  lowest operator role (an operator of a higher role may too), plus flags
+ *  for team agents (scoped to their own team) and subscribers.  A row
+ *  without it (0) is admin-only: a new kind is closed until decided. */
+enum {
+    ACCESS_ADMIN_ONLY = 0,
+    ACCESS_VIEWER = 1,           /* = PMO__ROLE__ROLE_VIEWER ...         */
+    ACCESS_ANALYST = 2,
+    ACCESS_MANAGER = 3,
+    ACCESS_ADMIN = 4,
+    ACCESS_ROLE_MASK = 0x0f,
+    ACCESS_AGENT = 0x10,         /* team agents, for their own team      */
+    ACCESS_SUBSCRIBER = 0x20     /* subscribers (pmo-notify)             */
+};
+
 typedef struct {
     int body_case;               /* Pmo__Request__BodyCase               */
     const char *name;
     bool is_write;
     bool needs_update_id;        /* agent updates: dedup key required    */
     handler_fn handler;
+    unsigned access;             /* ACCESS_*; absent = admin only        */
 } dispatch_entry_t;
 
 /*  The entry for a request, or NULL for an unknown kind. */
 const dispatch_entry_t *dispatch_find (const Pmo__Request *req);
 /*  Maps rc + reason onto reply (status, reason text, field). */
 void dispatch_reply_status (Pmo__Reply *reply, int rc, const pmo_reason_t *reason);
+
+/*  Handles one packed request as if it had arrived alone (no sockets: the
+ *  fuzz target): decode, admit, apply in a write txn, commit, answer.
+ *  The packed Reply goes to reply.  Events are not published. */
+void batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *reply);
 
 /*  Runs fn in a write txn of its own (pmod's own work: the alert scan),
  *  commits, then publishes its events.  Returns fn's rc or the commit's. */
@@ -207,6 +234,9 @@ int handle_backup (req_t *r);
 int handle_report (req_t *r);
 int handle_clock_set (req_t *r);
 int handle_void_entry (req_t *r);
+int handle_key_enrol (req_t *r);
+int handle_key_revoke (req_t *r);
+int handle_key_list (req_t *r);
 
 /* ---- req.c: helpers shared by handlers ---------------------------------- */
 

@@ -15,6 +15,12 @@
 
 static volatile int s_stop = 0;
 
+/*  Per-principal rate limit defaults: far above what an agent sends at full
+ *  speed (about 3,000 updates/s with its window of 64), so only a runaway
+ *  or hostile client ever hears "slow down". */
+#define S_RATE 10000
+#define S_BURST 20000
+
 static void
 s_on_signal (int sig)
 {
@@ -36,9 +42,15 @@ s_usage (FILE *out)
              "  --now TIME        fix the clock (ISO 8601), for tests; also $PMO_NOW\n"
              "  --scan-interval S seconds between deadline and silence scans (default 60)\n"
              "  --log-level L     error, warn, info (default) or debug; also $PMO_LOG\n"
+             "  --admin-key FILE  enrol the public key in FILE as principal \"admin\" (admin)\n"
+             "                    when no admin is enrolled yet (first start)\n"
+             "  --rate-limit N    requests per second per principal (default %d; 0: none)\n"
+             "  --burst N         requests a principal may send at once (default %d)\n"
+             "  --insecure        no authentication: every peer is an admin named by its\n"
+             "                    Request.actor.  For local demos only; logs a warning\n"
              "  --version         print the version and exit\n"
              "  --help            this text\n",
-             "$HOME/.local/share/pmo", PMO_DEFAULT_ENDPOINT, PMO_DEFAULT_EVENTS);
+             "$HOME/.local/share/pmo", PMO_DEFAULT_ENDPOINT, PMO_DEFAULT_EVENTS, S_RATE, S_BURST);
 }
 
 /*  --data, else $PMO_DATA, else the compiled-in default, else
@@ -67,11 +79,13 @@ main (int argc, char **argv)
         {"events", required_argument, 0, 'E'},   {"map-size", required_argument, 0, 'm'},
         {"now", required_argument, 0, 'n'},      {"log-level", required_argument, 0, 'l'},
         {"scan-interval", required_argument, 0, 's'},
+        {"insecure", no_argument, 0, 'I'},       {"admin-key", required_argument, 0, 'A'},
+        {"rate-limit", required_argument, 0, 'R'}, {"burst", required_argument, 0, 'B'},
         {"version", no_argument, 0, 'V'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     pmo_log_init ("pmod", PMO_LOG_INFO);
-    broker_opts_t opts = {0};
+    broker_opts_t opts = {.rate_per_s = S_RATE, .burst = S_BURST};
     char *data_dir = NULL;
     const char *endpoint = NULL, *events = NULL;
     unsigned long map_mb = 1024;
@@ -106,6 +120,21 @@ main (int argc, char **argv)
             opts.scan_ms = (int) sec * 1000;
             break;
         }
+        case 'I': opts.insecure = true; break;
+        case 'A': opts.admin_key = optarg; break;
+        case 'R':
+        case 'B': {
+            char *end;
+            long v = strtol (optarg, &end, 10);
+            if (*end || v < 0 || v > 100000000 || (c == 'B' && v < 1)) {
+                fprintf (stderr, "pmod: --%s: \"%s\" is not a count of requests\n",
+                         c == 'R' ? "rate-limit" : "burst", optarg);
+                free (data_dir);
+                return 1;
+            }
+            *(c == 'R' ? &opts.rate_per_s : &opts.burst) = (int) v;
+            break;
+        }
         case 'n': {
             int64_t ms;
             if (pmo_datetime_parse (optarg, &ms) != PMO_OK) {
@@ -133,6 +162,11 @@ main (int argc, char **argv)
     }
     if (optind < argc) {
         fprintf (stderr, "pmod: unexpected argument \"%s\" (see pmod --help)\n", argv[optind]);
+        free (data_dir);
+        return 1;
+    }
+    if (opts.insecure && opts.admin_key) {
+        fprintf (stderr, "pmod: --admin-key and --insecure exclude each other (no keys are checked)\n");
         free (data_dir);
         return 1;
     }
@@ -166,8 +200,9 @@ main (int argc, char **argv)
         pmo_datetime_format (pmo_clock_now_ms (), now);
         pmo_log_warn ("clock fixed at %s (test mode)", now);
     }
-    pmo_log_info ("ready: data=%s requests=%s events=%s last_seq=%llu", data_dir, opts.endpoint,
-                  opts.events, (unsigned long long) broker->last_seq);
+    pmo_log_info ("ready: data=%s requests=%s events=%s last_seq=%llu auth=%s", data_dir, opts.endpoint,
+                  opts.events, (unsigned long long) broker->last_seq,
+                  opts.insecure ? "none (--insecure)" : "curve (clients need DATA/server.key.pub)");
     rc = broker_run (broker);
     broker_destroy (&broker);
     pmo_zmq_term ();

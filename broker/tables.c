@@ -20,6 +20,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_CHANGES] = "changes",       [DB_BASELINES] = "baselines",
     [DB_CLOSURES] = "closures",
     [DB_REFS] = "refs",
+    [DB_PRINCIPALS] = "principals", [DB_PRINCIPAL_KEYS] = "principal_keys",
 };
 
 void

@@ -26,6 +26,8 @@
  *    baselines      : project \0 version(u64)                          -> Baseline
  *    closures       : project \0                                       -> ClosureRecord (with lessons)
  *    refs           : agent \0 ref \0                                 -> EntryRef (handle_refs.c)
+ *    principals     : name \0                                          -> Principal (security)
+ *    principal_keys : raw CURVE public key (32 bytes)                  -> name
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -69,6 +71,8 @@ enum {
     DB_BASELINES,
     DB_CLOSURES,
     DB_REFS,
+    DB_PRINCIPALS,
+    DB_PRINCIPAL_KEYS,
     DB_COUNT
 };
 

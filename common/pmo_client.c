@@ -4,6 +4,7 @@
 #include "pmo/pmo_client.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -15,11 +16,17 @@
 struct pmo_client {
     void *sock;
     char *endpoint;
+    bool has_creds;
+    pmo_curve_creds_t creds;
+    void *monitor;               /* CURVE: handshake refusals, or NULL */
     uint64_t next_corr;
     pmo_buf_t buf;
 };
 
 static void *s_ctx = NULL;
+/*  The process's CURVE credentials, like the context one per process. */
+static bool s_has_creds = false;
+static pmo_curve_creds_t s_creds;
 
 void *
 pmo_zmq_ctx (void)
@@ -58,6 +65,57 @@ pmo_endpoint_events (const char *flag_value)
     return env && *env ? env : PMO_DEFAULT_EVENTS;
 }
 
+/*  With CURVE, a refused key shows only as a handshake event: watch for
+ *  it, so the caller hears "refused" rather than waiting out its timeout. */
+static void
+s_monitor_open (pmo_client_t *self)
+{
+    static unsigned s_n = 0;
+    char ep[64];
+    snprintf (ep, sizeof ep, "inproc://pmo-client-monitor-%u-%p", s_n++, (void *) self);
+    if (zmq_socket_monitor (self->sock, ep, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0)
+        return;
+    self->monitor = zmq_socket (pmo_zmq_ctx (), ZMQ_PAIR);
+    int linger = 0;
+    if (self->monitor)
+        zmq_setsockopt (self->monitor, ZMQ_LINGER, &linger, sizeof linger);
+    if (self->monitor && zmq_connect (self->monitor, ep) != 0) {
+        zmq_close (self->monitor);
+        self->monitor = NULL;
+    }
+}
+
+static void
+s_monitor_close (pmo_client_t *self)
+{
+    if (!self->monitor)
+        return;
+    zmq_socket_monitor (self->sock, NULL, 0);
+    zmq_close (self->monitor);
+    self->monitor = NULL;
+}
+
+/*  True when the monitor reported a refused handshake. */
+static bool
+s_monitor_refused (pmo_client_t *self)
+{
+    bool refused = false;
+    for (;;) {
+        zmq_msg_t f;
+        zmq_msg_init (&f);
+        if (zmq_msg_recv (&f, self->monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close (&f);
+            return refused;
+        }
+        if (zmq_msg_size (&f) >= 2) {
+            uint16_t event;
+            memcpy (&event, zmq_msg_data (&f), 2);
+            refused = refused || event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+        }
+        zmq_msg_close (&f);
+    }
+}
+
 static int
 s_connect (pmo_client_t *self)
 {
@@ -68,8 +126,17 @@ s_connect (pmo_client_t *self)
     int64_t max = PMO_MAX_REPLY_BYTES;
     zmq_setsockopt (self->sock, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt (self->sock, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    if (self->has_creds && pmo_curve_client_apply (self->sock, &self->creds) != PMO_OK) {
+        int rc = errno;
+        zmq_close (self->sock);
+        self->sock = NULL;
+        return rc;
+    }
+    if (self->has_creds)
+        s_monitor_open (self);
     if (zmq_connect (self->sock, self->endpoint) != 0) {
         int rc = errno;
+        s_monitor_close (self);
         zmq_close (self->sock);
         self->sock = NULL;
         return rc;
@@ -77,11 +144,62 @@ s_connect (pmo_client_t *self)
     return PMO_OK;
 }
 
+void
+pmo_client_set_creds (const pmo_curve_creds_t *creds)
+{
+    s_has_creds = creds != NULL;
+    if (creds)
+        s_creds = *creds;
+    else
+        memset (&s_creds, 0, sizeof s_creds);
+}
+
+int
+pmo_client_setup_keys (const char *key_file, const char *server_file, char *why, size_t why_len)
+{
+    const char *env_key = getenv ("PMO_KEY"), *env_server = getenv ("PMO_SERVER_KEY");
+    if (!key_file && env_key && *env_key)
+        key_file = env_key;
+    if (!server_file && env_server && *env_server)
+        server_file = env_server;
+    if (!key_file && !server_file) {
+        pmo_client_set_creds (NULL);
+        return PMO_OK;
+    }
+    if (!key_file || !server_file) {
+        snprintf (why, why_len, "%s",
+                  key_file ? "a key file (--key/PMO_KEY) needs pmod's public key too (--server-key/PMO_SERVER_KEY)"
+                           : "pmod's public key (--server-key/PMO_SERVER_KEY) needs a key file too (--key/PMO_KEY)");
+        return PMO_EINVAL;
+    }
+    pmo_curve_creds_t creds;
+    int rc = pmo_curve_creds_load (key_file, server_file, &creds, why, why_len);
+    if (rc == PMO_OK)
+        pmo_client_set_creds (&creds);
+    memset (&creds, 0, sizeof creds);
+    return rc;
+}
+
+int
+pmo_client_secure_socket (void *sock)
+{
+    return s_has_creds ? pmo_curve_client_apply (sock, &s_creds) : PMO_OK;
+}
+
 int
 pmo_client_open (const char *endpoint, pmo_client_t **client_p)
 {
+    return pmo_client_open_creds (endpoint, s_has_creds ? &s_creds : NULL, client_p);
+}
+
+int
+pmo_client_open_creds (const char *endpoint, const pmo_curve_creds_t *creds, pmo_client_t **client_p)
+{
     pmo_client_t *self = pmo_calloc (1, sizeof *self);
     self->endpoint = pmo_strdup (endpoint);
+    self->has_creds = creds != NULL;
+    if (creds)
+        self->creds = *creds;
     /*  Start corr from the clock and pid so a reply meant for an earlier
      *  process on a reused connection is never taken for ours. */
     self->next_corr = ((uint64_t) pmo_clock_mono_ns () << 16) ^ (uint64_t) getpid ();
@@ -101,8 +219,10 @@ pmo_client_close (pmo_client_t **client_p)
     pmo_client_t *self = client_p ? *client_p : NULL;
     if (!self)
         return;
-    if (self->sock)
+    if (self->sock) {
+        s_monitor_close (self);
         zmq_close (self->sock);
+    }
     free (self->endpoint);
     pmo_buf_free (&self->buf);
     free (self);
@@ -118,8 +238,10 @@ pmo_client_socket (pmo_client_t *self)
 int
 pmo_client_reconnect (pmo_client_t *self)
 {
-    if (self->sock)
+    if (self->sock) {
+        s_monitor_close (self);
         zmq_close (self->sock);
+    }
     self->sock = NULL;
     return s_connect (self);
 }
@@ -130,6 +252,8 @@ pmo_client_send (pmo_client_t *self, Pmo__Request *req)
     req->has_corr = true;
     req->corr = ++self->next_corr;
     pmo_wire_pack (req, &self->buf);
+    if (self->buf.len > PMO_MAX_REQUEST_BYTES)
+        return PMO_ETOOBIG;
     if (zmq_send (self->sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
         return errno == EAGAIN ? PMO_EBUSY : errno;
     if (zmq_send (self->sock, self->buf.data, self->buf.len, ZMQ_DONTWAIT) < 0)
@@ -174,8 +298,8 @@ pmo_client_recv (pmo_client_t *self, int timeout_ms, Pmo__Reply **reply_p)
         int64_t left = deadline - pmo_clock_mono_ms ();
         if (left < 0)
             left = 0;
-        zmq_pollitem_t item = {self->sock, 0, ZMQ_POLLIN, 0};
-        int n = zmq_poll (&item, 1, (long) left);
+        zmq_pollitem_t items[] = {{self->sock, 0, ZMQ_POLLIN, 0}, {self->monitor, 0, ZMQ_POLLIN, 0}};
+        int n = zmq_poll (items, self->monitor ? 2 : 1, (long) left);
         if (n < 0) {
             if (errno == EINTR)
                 return EINTR;
@@ -183,6 +307,10 @@ pmo_client_recv (pmo_client_t *self, int timeout_ms, Pmo__Reply **reply_p)
         }
         if (n == 0)
             return PMO_ETIMEOUT;
+        if (self->monitor && (items[1].revents & ZMQ_POLLIN) && s_monitor_refused (self))
+            return PMO_EDENIED;
+        if (!(items[0].revents & ZMQ_POLLIN))
+            continue;
         int rc = s_read_reply (self, reply_p);
         if (rc != PMO_EPROTO)
             return rc;

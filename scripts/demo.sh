@@ -6,6 +6,8 @@
 # from a Timewarrior database (a source, docs/agent-sources.md), and ends
 # with the portfolio status.  Dates are relative to today, so the alerts
 # are real ones.
+# Secure: every program has its own CURVE key; pmod enrols the admin's at
+# its first start and the admin enrols the agents and the notifier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,8 +28,13 @@ export PMO_ENDPOINT=tcp://127.0.0.1:7750 PMO_EVENTS=tcp://127.0.0.1:7751
 unset PMO_DATA PMO_NOW
 day() { date -u -d "$1 days" +%F; }
 
+echo "== keys: one CURVE keypair per program (pmoctl keygen; secrets 0600)"
+mkdir -p "$demo/keys"
+for k in admin apollo-agent gemini-agent mercury-agent notify; do "$ctl" keygen "$demo/keys/$k.key" >/dev/null; done
+echo "   $(ls "$demo/keys" | tr '\n' ' ')"
+
 echo "== pmod: the PMO service (data: $demo/pmo-data, requests tcp://127.0.0.1:7750, events :7751)"
-"$pmod" 2>"$demo/pmod.log" &
+"$pmod" --admin-key "$demo/keys/admin.key.pub" 2>"$demo/pmod.log" &
 pmod_pid=$!
 notify_pid=
 cleanup() {
@@ -36,15 +43,21 @@ cleanup() {
   wait "$pmod_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 50); do "$ctl" --timeout 200 ping >/dev/null 2>&1 && break; done
+# pmoctl talks as the admin; pmod made its keypair in its data directory.
+export PMO_KEY="$demo/keys/admin.key" PMO_SERVER_KEY="$demo/pmo-data/server.key.pub"
+for _ in $(seq 50); do
+  [ -f "$PMO_SERVER_KEY" ] && "$ctl" --timeout 200 ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
 if ! kill -0 "$pmod_pid" 2>/dev/null; then
   echo "pmod did not start: $(tail -n 1 "$demo/pmod.log")" >&2
   exit 1
 fi
 
 echo "== pmo-notify: milestone alerts, printed as they happen"
+"$ctl" key enrol notify --subscriber --public "$demo/keys/notify.key.pub" >/dev/null
 # Process substitution, so that $! is pmo-notify itself (stopped at the end).
-"$notify" --state "$demo/notify.state" 2>"$demo/notify.log" > >(sed -u 's/^/   ALERT /') &
+"$notify" --key "$demo/keys/notify.key" --state "$demo/notify.state" 2>"$demo/notify.log" > >(sed -u 's/^/   ALERT /') &
 notify_pid=$!
 
 echo "== the PMO sets up the portfolio"
@@ -71,13 +84,16 @@ ctl_q milestone add GEMINI "Handover" --due "$(day 60)" --weight 1
 ctl_q milestone add MERCURY "Pilot live" --due "$(day 30)"
 for p in APOLLO GEMINI MERCURY; do ctl_q project set "$p" --status approved; ctl_q project set "$p" --status active; done
 
-echo "== three team agents report from their spool directories"
+echo "== three team agents report from their spool directories, each with its own key"
 for t in apollo gemini mercury; do
+  "$ctl" key enrol "$t-agent" --agent "T-${t^^}" --public "$demo/keys/$t-agent.key.pub" >/dev/null
   mkdir -p "$demo/$t/spool"
   cat >"$demo/$t/agent.conf" <<CONF
 [agent]
 id = $t-agent
 team = T-${t^^}
+key = $demo/keys/$t-agent.key
+server_key = $PMO_SERVER_KEY
 state = $demo/$t/state
 heartbeat = 30
 [spool]
@@ -130,7 +146,7 @@ for t in apollo gemini mercury; do
   "$agent" run --config "$demo/$t/agent.conf" --once 2>>"$demo/$t/agent.log"
   echo "   $t: $(ls "$demo/$t/spool/done" | tr '\n' ' ')sent; rejected records: $(cat "$demo/$t/spool/rejected/"*.errors 2>/dev/null | wc -l)"
 done
-"$agent" --state "$demo/apollo/state" --agent apollo-agent milestone --project APOLLO --name "Prototype flies" >/dev/null
+"$agent" --state "$demo/apollo/state" --agent apollo-agent --key "$demo/keys/apollo-agent.key" milestone --project APOLLO --name "Prototype flies" >/dev/null
 "$agent" --state "$demo/mercury/state" status | grep '^source' | sed 's/^source */   mercury source /'
 
 sleep 1   # pmo-notify prints as events arrive; give the last ones a moment
@@ -140,6 +156,9 @@ cat "$demo"/*/spool/rejected/*.errors | sed 's/^/   /'
 echo
 echo "== the audit trail, last 8 events"
 "$ctl" log --since "$(( $("$ctl" ping --json | sed 's/.*"last_seq":\([0-9]*\).*/\1/') - 8 ))"
+echo
+echo "== who may talk to pmod"
+"$ctl" key list
 echo
 echo "== the audit trail's hash chain"
 "$ctl" log --verify

@@ -13,6 +13,7 @@
 
 #include "notify.h"
 #include "pmo/pmo_client.h"
+#include "pmo/pmo_error.h"
 #include "pmo/pmo_log.h"
 
 #define NOTIFY_PROGRAM "pmo-notify"
@@ -57,6 +58,8 @@ s_usage (FILE *out)
         "  --count N        exit after handling N events\n"
         "  --timeout MS     exit with status 2 when pmod does not answer within MS\n"
         "                   (default: keep retrying, with warnings)\n"
+        "  --key FILE       this subscriber's secret key ($PMO_KEY); none: no CURVE\n"
+        "  --server-key FILE pmod's public key, DATA/server.key.pub ($PMO_SERVER_KEY)\n"
         "  --log-level L    error, warn, info or debug ($PMO_LOG, default warn)\n"
         "  --help           this text\n"
         "\n"
@@ -93,7 +96,7 @@ int
 main (int argc, char **argv)
 {
     enum { OPT_EVENTS = 256, OPT_ENDPOINT, OPT_TOPIC, OPT_ALL, OPT_JSON, OPT_EXEC, OPT_STATE,
-           OPT_SINCE, OPT_COUNT, OPT_TIMEOUT, OPT_LOG_LEVEL, OPT_HELP };
+           OPT_SINCE, OPT_COUNT, OPT_TIMEOUT, OPT_LOG_LEVEL, OPT_HELP, OPT_KEY, OPT_SERVER_KEY };
     static const struct option options[] = {
         {"events", required_argument, NULL, OPT_EVENTS},
         {"endpoint", required_argument, NULL, OPT_ENDPOINT},
@@ -107,6 +110,8 @@ main (int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"help", no_argument, NULL, OPT_HELP},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"server-key", required_argument, NULL, OPT_SERVER_KEY},
         {NULL, 0, NULL, 0}};
 
     pmo_log_init (NOTIFY_PROGRAM, PMO_LOG_WARN);
@@ -114,6 +119,7 @@ main (int argc, char **argv)
     opts.timeout_ms = -1;
     const char *events_flag = NULL;
     const char *endpoint_flag = NULL;
+    const char *key_flag = NULL, *server_key_flag = NULL;
     /*  Topic prefixes point into argv; at most one per argument. */
     const char **topics = pmo_calloc ((size_t) argc + 1, sizeof *topics);
     size_t n_topics = 0;
@@ -127,6 +133,8 @@ main (int argc, char **argv)
         switch (c) {
         case OPT_EVENTS: events_flag = optarg; break;
         case OPT_ENDPOINT: endpoint_flag = optarg; break;
+        case OPT_KEY: key_flag = optarg; break;
+        case OPT_SERVER_KEY: server_key_flag = optarg; break;
         case OPT_TOPIC:
             if (*optarg)
                 topics[n_topics++] = optarg;
@@ -201,6 +209,12 @@ main (int argc, char **argv)
     opts.n_topics = is_all ? 0 : n_topics;
     opts.events = pmo_endpoint_events (events_flag);
     opts.endpoint = pmo_endpoint_requests (endpoint_flag);
+    char why[600];
+    if (pmo_client_setup_keys (key_flag, server_key_flag, why, sizeof why) != PMO_OK) {
+        fprintf (stderr, "%s: %s\n", NOTIFY_PROGRAM, why);
+        code = 1;
+        goto out;
+    }
 
     /*  No SA_RESTART: a signal must wake zmq_poll so the loop sees the flag. */
     struct sigaction sa;

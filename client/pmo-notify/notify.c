@@ -878,6 +878,11 @@ s_open_sub (notify_t *self)
     zmq_setsockopt (self->sub, ZMQ_LINGER, &linger, sizeof linger);
     zmq_setsockopt (self->sub, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt (self->sub, ZMQ_MAXMSGSIZE, &max, sizeof max);
+    if (pmo_client_secure_socket (self->sub) != PMO_OK) {
+        int rc = errno;
+        s_fail (self, 1, "events: CURVE: %s", zmq_strerror (rc));
+        return rc;
+    }
     /*  Everything: seq is tracked over all events (see notify.h). */
     if (zmq_setsockopt (self->sub, ZMQ_SUBSCRIBE, "", 0) != 0
         || zmq_connect (self->sub, self->opts->events) != 0) {

@@ -22,6 +22,7 @@
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_json.h"
+#include "pmo/pmo_limits.h"
 #include "pmo/pmo_log.h"
 #include "pmo/pmo_money.h"
 #include "pmoctl.h"
@@ -234,6 +235,19 @@ static const pmoctl_cmd_t s_commands[] = {
      "show the closure record of a closed project", NULL},
     {"lessons", NULL, cmd_lessons, cmd_lessons_opts, NULL, 0, 0, PMOCTL_CMD_CSV,
      "lessons learned across the portfolio, by category and words", NULL},
+    {"keygen", NULL, cmd_keygen, NULL, "FILE", 1, 1, 0,
+     "write a new CURVE keypair: FILE (secret, mode 0600) and FILE.pub (public); offline",
+     "Give FILE.pub to pmod's admin for enrolment (pmoctl key enrol); keep FILE private.\n"
+     "Every pmo program refuses a secret key file that group or others can read.\n"},
+    {"key", "enrol", cmd_key_enrol, cmd_key_enrol_opts, "NAME", 1, 1, 0,
+     "let the public key in --public FILE in as principal NAME (admin only)",
+     "Exactly one of: --role viewer|analyst|manager|admin (an operator), --agent TEAM\n"
+     "(a team agent; NAME must be its agent id), --subscriber (pmo-notify).\n"},
+    {"key", "revoke", cmd_key_revoke, NULL, "NAME", 1, 1, 0,
+     "revoke principal NAME's key: new connections refused, connected ones at their next request",
+     NULL},
+    {"key", "list", cmd_key_list, NULL, NULL, 0, 0, PMOCTL_CMD_CSV,
+     "list enrolled principals with their role or team and key fingerprint (admin only)", NULL},
 };
 
 /*  ---- global options --------------------------------------------------------- */
@@ -246,6 +260,8 @@ enum {
     G_CSV,
     G_ACTOR,
     G_LOG_LEVEL,
+    G_KEY,
+    G_SERVER_KEY,
     G_HELP,
     G_CMD_BASE = 2000  /* command option i has getopt value G_CMD_BASE + i */
 };
@@ -272,6 +288,10 @@ static const s_global_t s_globals[] = {
      "who asks, recorded in the audit trail (default $USER)"},
     {"log-level", required_argument, G_LOG_LEVEL, "LEVEL",
      "error, warn, info or debug (default warn, or $PMO_LOG)"},
+    {"key", required_argument, G_KEY, "FILE",
+     "your secret key file (default $PMO_KEY); none: no CURVE (pmod --insecure)"},
+    {"server-key", required_argument, G_SERVER_KEY, "FILE",
+     "pmod's public key, DATA/server.key.pub on pmod's machine (default $PMO_SERVER_KEY)"},
     {"help", no_argument, G_HELP, NULL, "this help; also pmoctl NOUN --help, pmoctl NOUN VERB --help"},
 };
 
@@ -514,6 +534,8 @@ s_parse (pmoctl_t *ctl, int ac, char **av)
         case G_JSON: is_json = true; break;
         case G_CSV: is_csv = true; break;
         case G_ACTOR: ctl->actor = optarg; break;
+        case G_KEY: ctl->key_file = optarg; break;
+        case G_SERVER_KEY: ctl->server_key_file = optarg; break;
         case G_LOG_LEVEL: {
             int level = pmo_log_level_parse (optarg);
             if (level < 0)
@@ -609,6 +631,9 @@ pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p)
         req->actor = (char *) ctl->actor;
     int rc = PMO_OK;
     if (!ctl->client) {
+        char why[600];
+        if (pmo_client_setup_keys (ctl->key_file, ctl->server_key_file, why, sizeof why) != PMO_OK)
+            return pmoctl_fail ("%s", why);
         rc = pmo_client_open (ctl->endpoint, &ctl->client);
         if (rc) {
             fprintf (stderr, "pmoctl: cannot connect to %s: %s\n", ctl->endpoint,
@@ -625,6 +650,11 @@ pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p)
                  ctl->endpoint, ctl->timeout_ms);
         return PMOCTL_EXIT_UNREACHABLE;
     }
+    if (rc == PMO_EDENIED)
+        return pmoctl_fail ("pmod at %s refused this key (not enrolled, or revoked): ask an admin "
+                            "to run pmoctl key enrol", ctl->endpoint);
+    if (rc == PMO_ETOOBIG)
+        return pmoctl_fail ("request too big: over %d bytes, pmod's limit; not sent", PMO_MAX_REQUEST_BYTES);
     if (rc) {
         fprintf (stderr, "pmoctl: pmod at %s: %s\n", ctl->endpoint, pmo_strerror (rc));
         return PMOCTL_EXIT_UNREACHABLE;

@@ -68,6 +68,8 @@ struct pmoctl {
     int timeout_ms;
     out_format_t format;
     const char *actor;                 /* NULL: Request.actor left unset */
+    const char *key_file;              /* --key: secret key (else $PMO_KEY) */
+    const char *server_key_file;       /* --server-key (else $PMO_SERVER_KEY) */
     const char *opt[PMOCTL_OPT_MAX];   /* command option values by table index; NULL when absent */
     char **args;                       /* positionals */
     int n_args;
@@ -276,5 +278,10 @@ int cmd_score_set (pmoctl_t *ctl);
 int cmd_priorities (pmoctl_t *ctl);
 extern const pmoctl_opt_t cmd_criterion_set_opts[];
 extern const pmoctl_opt_t cmd_priorities_opts[];
+int cmd_keygen (pmoctl_t *ctl);
+int cmd_key_enrol (pmoctl_t *ctl);
+int cmd_key_revoke (pmoctl_t *ctl);
+int cmd_key_list (pmoctl_t *ctl);
+extern const pmoctl_opt_t cmd_key_enrol_opts[];
 
 #endif

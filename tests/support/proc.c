@@ -48,6 +48,36 @@ tenv_init (tenv_t *e, const char *name)
     snprintf (state, sizeof state, "%s/agent-state", e->dir);
     setenv ("PMO_AGENT_STATE", state, 1);
     setenv ("PMO_DATA", e->data, 1);
+    /*  Keys only when a test asks for them (tenv_secure). */
+    unsetenv ("PMO_KEY");
+    unsetenv ("PMO_SERVER_KEY");
+    return 0;
+}
+
+int
+tenv_secure (tenv_t *e)
+{
+    snprintf (e->admin_key, sizeof e->admin_key, "%s/admin.key", e->dir);
+    snprintf (e->server_pub, sizeof e->server_pub, "%s/server.key.pub", e->data);
+    char why[512];
+    if (pmo_key_generate (e->admin_key, NULL, why, sizeof why) != 0) {
+        fprintf (stderr, "tenv_secure: %s\n", why);
+        return -1;
+    }
+    e->is_secure = true;
+    setenv ("PMO_KEY", e->admin_key, 1);
+    setenv ("PMO_SERVER_KEY", e->server_pub, 1);
+    return 0;
+}
+
+int
+tenv_admin_creds (tenv_t *e, pmo_curve_creds_t *creds)
+{
+    char why[512];
+    if (pmo_curve_creds_load (e->admin_key, e->server_pub, creds, why, sizeof why) != 0) {
+        fprintf (stderr, "admin credentials: %s\n", why);
+        return -1;
+    }
     return 0;
 }
 
@@ -129,7 +159,22 @@ s_wait_ready (tenv_t *e, int timeout_ms)
 {
     int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
     pmo_client_t *c = NULL;
-    if (pmo_client_open (e->endpoint, &c))
+    pmo_curve_creds_t creds;
+    if (e->is_secure) {
+        /*  pmod writes its public key before it binds: wait for it. */
+        while (access (e->server_pub, R_OK) != 0 && pmo_clock_mono_ms () < deadline) {
+            int st;
+            if (waitpid (e->pmod, &st, WNOHANG) == e->pmod) {
+                e->pmod = 0;
+                return -1;
+            }
+            struct timespec ts = {0, 2 * 1000 * 1000};
+            nanosleep (&ts, NULL);
+        }
+        if (tenv_admin_creds (e, &creds) != 0)
+            return -1;
+    }
+    if (pmo_client_open_creds (e->endpoint, e->is_secure ? &creds : NULL, &c))
         return -1;
     int rc = -1;
     while (pmo_clock_mono_ms () < deadline) {
@@ -160,6 +205,14 @@ tenv_pmod_start (tenv_t *e, const char *const *extra)
 {
     const char *argv[32] = {PMOD_BIN, "--data", e->data, "--endpoint", e->endpoint, "--events", e->events};
     int n = 7;
+    char pub[340];
+    if (e->is_secure) {
+        snprintf (pub, sizeof pub, "%s.pub", e->admin_key);
+        argv[n++] = "--admin-key";
+        argv[n++] = pub;
+    } else {
+        argv[n++] = "--insecure";
+    }
     for (int i = 0; extra && extra[i] && n < 30; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "pmo/pmo_curve.h"
+
 typedef struct {
     char dir[256];               /* mkdtemp root, removed on success       */
     char data[320];              /* pmod data directory                    */
@@ -17,6 +19,9 @@ typedef struct {
     char events[320];            /* ipc://DIR/ev                           */
     pid_t pmod;                  /* running pmod, or 0                     */
     int n_pmod_starts;
+    bool is_secure;              /* pmod runs with CURVE (tenv_secure)     */
+    char admin_key[320];         /* DIR/admin.key: the bootstrap admin     */
+    char server_pub[340];        /* DATA/server.key.pub: pmod's public key */
 } tenv_t;
 
 /*  Creates the temp dir and endpoints; exports PMO_ENDPOINT / PMO_EVENTS so
@@ -25,8 +30,18 @@ int tenv_init (tenv_t *e, const char *name);
 /*  Stops what runs; removes the dir when ok, else prints child logs. */
 void tenv_finish (tenv_t *e, bool ok);
 
+/*  Makes pmod run secure from its next start: generates the admin keypair
+ *  DIR/admin.key(.pub), which pmod enrols as principal "admin"
+ *  (--admin-key), and exports PMO_KEY and PMO_SERVER_KEY so that every
+ *  child program (pmoctl, agents) talks as that admin.  Without it pmod
+ *  runs with --insecure, as every older test expects.  Returns 0 or -1. */
+int tenv_secure (tenv_t *e);
+/*  The admin's credentials (after pmod started once, secure). */
+int tenv_admin_creds (tenv_t *e, pmo_curve_creds_t *creds);
+
 /*  Starts pmod (extra args NULL-terminated, may be NULL) and waits until it
- *  answers a ping (10 s deadline).  Returns 0 or -1. */
+ *  answers a ping (10 s deadline).  Adds --insecure unless tenv_secure was
+ *  called.  Returns 0 or -1. */
 int tenv_pmod_start (tenv_t *e, const char *const *extra);
 /*  Sends sig to pmod and waits for it to exit; returns its exit status
  *  (or 128+signal). */

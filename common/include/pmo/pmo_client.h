@@ -7,6 +7,7 @@
 #ifndef PMO_CLIENT_H
 #define PMO_CLIENT_H
 
+#include "pmo/pmo_curve.h"
 #include "pmo/pmo_wire.h"
 
 #define PMO_DEFAULT_ENDPOINT "tcp://127.0.0.1:7750"
@@ -25,19 +26,38 @@ void pmo_zmq_term (void);
 
 typedef struct pmo_client pmo_client_t;
 
-/*  Connects a DEALER to endpoint (connecting never waits for the peer).
+/*  Connects a DEALER to endpoint (connecting never waits for the peer),
+ *  with the process-wide CURVE credentials when set (pmo_client_setup_keys).
  *  Returns PMO_OK or an errno; *client_p is NULL on failure. */
 int pmo_client_open (const char *endpoint, pmo_client_t **client_p);
+/*  The same with explicit credentials (NULL: a plain connection). */
+int pmo_client_open_creds (const char *endpoint, const pmo_curve_creds_t *creds, pmo_client_t **client_p);
+
+/*  Loads the CURVE credentials every later connection of this process
+ *  uses: key_file (the client's secret key) and server_file (pmod's public
+ *  key), each NULL for $PMO_KEY / $PMO_SERVER_KEY.  Neither given: plain
+ *  connections (a pmod run with --insecure).  Returns PMO_OK or an rc with
+ *  one sentence in why (a missing half, an unreadable or exposed file). */
+int pmo_client_setup_keys (const char *key_file, const char *server_file, char *why, size_t why_len);
+/*  Sets (copies) or, with NULL, clears the process-wide credentials. */
+void pmo_client_set_creds (const pmo_curve_creds_t *creds);
+/*  Applies the process-wide credentials, if any, to a socket the caller
+ *  made (a SUB), before it connects.  Returns PMO_OK or an errno. */
+int pmo_client_secure_socket (void *sock);
 void pmo_client_close (pmo_client_t **client_p);
 
 /*  Sends req and waits up to timeout_ms for the reply with the same corr.
  *  Sets req->corr.  On PMO_OK, *reply_p is owned by the caller (free with
  *  pmo_wire_free); replies to other (older) requests are discarded.
- *  Returns PMO_OK, PMO_ETIMEOUT, PMO_EPROTO (undecodable reply) or errno. */
+ *  Returns PMO_OK, PMO_ETIMEOUT, PMO_EPROTO (undecodable reply),
+ *  PMO_ETOOBIG (not sent), PMO_EDENIED (pmod refused our CURVE key: not
+ *  enrolled or revoked) or errno. */
 int pmo_client_call (pmo_client_t *self, Pmo__Request *req, int timeout_ms, Pmo__Reply **reply_p);
 
 /*  Pipelining, for senders with a window: send without waiting (sets
- *  req->corr to a fresh value) and receive whatever reply comes next. */
+ *  req->corr to a fresh value) and receive whatever reply comes next.
+ *  A request that packs to more than PMO_MAX_REQUEST_BYTES is not sent:
+ *  PMO_ETOOBIG (pmod would refuse it). */
 int pmo_client_send (pmo_client_t *self, Pmo__Request *req);
 int pmo_client_recv (pmo_client_t *self, int timeout_ms, Pmo__Reply **reply_p);
 /*  The DEALER socket, for zmq_poll. */

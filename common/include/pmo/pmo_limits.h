@@ -3,7 +3,12 @@
 #ifndef PMO_LIMITS_H
 #define PMO_LIMITS_H
 
-#define PMO_MAX_REQUEST_BYTES (256 * 1024)        /* ZMQ_MAXMSGSIZE on pmod's ROUTER  */
+#define PMO_MAX_REQUEST_BYTES (256 * 1024)        /* larger: STATUS_TOO_BIG; clients refuse to send */
+#define PMO_MAX_FRAME_BYTES (4 * 1024 * 1024)     /* ZMQ_MAXMSGSIZE on pmod's ROUTER: larger is cut off */
+#define PMO_MAX_SUB_FRAME_BYTES 1024              /* ZMQ_MAXMSGSIZE on pmod's PUB (subscriptions) */
+#define PMO_MAX_TEXT_BYTES 4096                   /* any string in a request (handlers bound tighter) */
+#define PMO_MAX_REPEATED 1000                     /* entries of any repeated field in a request */
+#define PMO_MAX_UNKNOWN_FIELDS 64                 /* unknown fields kept by the decoder, per message */
 #define PMO_MAX_REPLY_BYTES (256 * 1024 * 1024)   /* what a client accepts            */
 #define PMO_MAX_CODE_LEN 32                       /* project/team/person/... codes    */
 #define PMO_MAX_NAME_BYTES 200                    /* names, roles, activities         */
