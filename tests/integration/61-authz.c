@@ -5,7 +5,9 @@
  *  but an update; a viewer reads and may not modify; an analyst exports
  *  (report, log) and may not modify; a manager changes the portfolio and
  *  may not manage policy or keys; a subscriber may ping and read the log,
- *  nothing else.  Every refusal is STATUS_DENIED with a sentence naming the
+ *  nothing else.  Governance: viewers read risks, priorities, templates,
+ *  resources and lessons; register and plan changes are a manager's; an
+ *  agent may void its own refs only.  Every refusal is STATUS_DENIED with a sentence naming the
  *  principal, the request and what it needs, is in the audit log as
  *  auth.denied, and changes nothing else (status before = after).  A resent
  *  agent update is acknowledged as a duplicate and counted once. */
@@ -207,6 +209,49 @@ main (void)
     s_ok (RUN (AS (ks), "log"));
     s_refused (RUN (AS (ks), "status"),
                "pmoctl: principal sub (subscriber) may not status: subscribers receive events only\n");
+
+    /*  Governance: viewers read the registers and plans; every change to
+     *  them is a manager's (an analyst reads and exports). */
+    s_ok (RUN (AS (kv), "risks"));
+    s_ok (RUN (AS (kv), "priorities"));
+    s_ok (RUN (AS (kv), "template", "list"));
+    s_ok (RUN (AS (kv), "resources"));
+    s_ok (RUN (AS (kv), "lessons"));
+    s_refused (RUN (AS (kv), "risk", "add", "PA", "--title", "Late vendor", "--probability", "2", "--impact", "3",
+                    "--owner", "pa"),
+               "pmoctl: principal vera (viewer) may not risk_add: needs manager\n");
+    s_refused (RUN (AS (kan), "change", "submit", "PA", "--description", "More scope", "--cost", "+100.00 EUR"),
+               "pmoctl: principal anna (analyst) may not change_submit: needs manager\n");
+    s_refused (RUN (AS (kan), "allocation", "set", "pa", "PA", "2026-W48", "--hours", "10"),
+               "pmoctl: principal anna (analyst) may not allocation_set: needs manager\n");
+    s_refused (RUN (AS (kan), "criterion", "set", "value", "--weight", "3"),
+               "pmoctl: principal anna (analyst) may not criterion_set: needs manager\n");
+    s_refused (RUN (AS (ks), "risks"),
+               "pmoctl: principal sub (subscriber) may not register_query: subscribers receive events only\n");
+    s_ok (RUN (AS (km), "risk", "add", "PA", "--title", "Late vendor", "--probability", "2", "--impact", "3",
+               "--owner", "pa"));
+    json_object *hm = RUN_JSON (AS (kv), "risks", "--json");
+    CHECK_EQ_I64 (json_int (hm, "counted"), 1);
+    json_object_put (hm);
+    /*  An agent voids only refs booked under its own id: an unknown ref is
+     *  not found (not denied), a register write is denied. */
+    ca = tkey_client (&e, &ka);
+    REQUIRE (ca != NULL);
+    Pmo__VoidEntry ve = PMO__VOID_ENTRY__INIT;
+    ve.ref = (char *) "timew:nothing";
+    Pmo__UpdateId vu = PMO__UPDATE_ID__INIT;
+    vu.agent = (char *) "agent-a";
+    vu.has_seq = true;
+    vu.seq = 2000;
+    REQ (veq, VOID_ENTRY, void_entry, &ve);
+    veq.update = &vu;
+    CHECK_EQ_I64 (call_status (ca, &veq, NULL, 0), PMO__STATUS__STATUS_NOT_FOUND);
+    Pmo__Risk rk = PMO__RISK__INIT;
+    rk.project = (char *) "PA";
+    rk.title = (char *) "Mine";
+    REQ (rkq, RISK_ADD, risk_add, &rk);
+    s_denied (ca, &rkq, "principal agent-a (agent of team TA) may not risk_add: agents send updates only");
+    pmo_client_close (&ca);
 
     /*  Nothing refused changed anything: the projects are as they were
      *  (team TC, a manager's, is no project). */
