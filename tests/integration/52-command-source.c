@@ -7,10 +7,14 @@
  *      changed one corrects the booked entry; a void removes it;
  *    - an item without a ref is sent every time it is printed;
  *    - a command that exits non-zero sends nothing of its output and its
- *      failure shows in status and the log, while the other source works.
+ *      failure shows in status and the log, while the other source works;
+ *    - the daemon (`run` without --once) polls each source on its own
+ *      interval, the failing one included, until SIGTERM.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "harness.h"
@@ -165,6 +169,57 @@ main (void)
                                         "FAILED: command: exit status 3: boom, 0 items sent in 3 runs, "
                                         "3 failed\n") != NULL);
         run_free (&r);
+    }
+
+    /*  The daemon polls each source on its own interval: a one-second source
+     *  runs again and again while a failing one fails on its own schedule
+     *  and does not stop it. */
+    {
+        char daemon_conf[2000];
+        snprintf (daemon_conf, sizeof daemon_conf,
+                  "[agent]\n"
+                  "id = ci-agent\n"
+                  "heartbeat = 0\n"
+                  "[source.tick]\n"
+                  "type = command\n"
+                  "command = echo '{\"type\":\"progress\",\"project\":\"APOLLO\",\"percent\":20}'\n"
+                  "poll = 1000\n"
+                  "[source.flaky]\n"
+                  "type = command\n"
+                  "command = exit 4\n"
+                  "poll = 1000\n");
+        REQUIRE (write_file (s_conf, daemon_conf) == 0);
+        int64_t before = s_total ("progress_updates");
+        char log[700];
+        snprintf (log, sizeof log, "%s.daemon.log", s_conf);
+        const char *argv[] = {AGENT, "--config", s_conf, "--state", state, "run", NULL};
+        pid_t pid = proc_spawn (argv, log);
+        REQUIRE (pid > 0);
+        /*  Wait (bounded, not timed) for three polls of the tick source. */
+        int64_t now_updates = before;
+        for (int i = 0; i < 300 && now_updates < before + 3; i++) {
+            usleep (100 * 1000);
+            now_updates = s_total ("progress_updates");
+        }
+        kill (pid, SIGTERM);
+        CHECK_EQ_I64 (proc_wait (pid, 10000), 0);
+        CHECK (now_updates >= before + 3);
+        j = RUN_JSON (AGENT, "--state", state, "status", "--json");
+        int64_t tick_runs = -1, flaky_failures = -1;
+        for (int i = 0; i < 3; i++) {
+            char path[64];
+            snprintf (path, sizeof path, "sources.%d.name", i);
+            const char *name = json_str (j, path);
+            snprintf (path, sizeof path, "sources.%d.runs", i);
+            if (name && strcmp (name, "tick") == 0)
+                tick_runs = json_int (j, path);
+            snprintf (path, sizeof path, "sources.%d.failures", i);
+            if (name && strcmp (name, "flaky") == 0)
+                flaky_failures = json_int (j, path);
+        }
+        CHECK (tick_runs >= 3);
+        CHECK (flaky_failures >= 3 + 1);  /* 3 from the runs above, then the daemon's */
+        json_object_put (j);
     }
 
     int failed = harness_report ();
