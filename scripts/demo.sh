@@ -4,7 +4,8 @@
 # pmo-notify printing milestone alerts, lets the agents of three teams
 # report from spool files (JSON lines and CSV) and, for the Mercury team,
 # from a Timewarrior database (a source, docs/agent-sources.md), and ends
-# with the portfolio status.  Dates are relative to today, so the alerts
+# with the portfolio status; on the way the PMO records risks and approves
+# a change request (baseline history).  Dates are relative to today, so the alerts
 # are real ones.
 # Secure: every program has its own CURVE key; pmod enrols the admin's at
 # its first start and the admin enrols the agents and the notifier.
@@ -148,6 +149,17 @@ for t in apollo gemini mercury; do
 done
 "$agent" --state "$demo/apollo/state" --agent apollo-agent --key "$demo/keys/apollo-agent.key" milestone --project APOLLO --name "Prototype flies" >/dev/null
 "$agent" --state "$demo/mercury/state" status | grep '^source' | sed 's/^source */   mercury source /'
+
+
+echo "== governance: a risk, a change request approved, the original baseline kept"
+ctl_q risk add GEMINI --title "Docking port supplier late" --probability 4 --impact 4 --owner chen \
+  --mitigation "Qualify a second supplier"
+ctl_q risk add APOLLO --title "Test range unavailable" --probability 2 --impact 3 --owner ben
+ctl_q change submit GEMINI --description "Re-plan after the missed docking test" --cost "+12000.00 EUR" \
+  --days 30 "Docking test=$(day 20)"
+ctl_q change approve GEMINI 1 --reason "Supplier delay accepted by the board"
+"$ctl" project baselines GEMINI | sed 's/^/   /'
+"$ctl" risks --csv | awk -F, 'NR > 1 && $4 > 0 { printf "   risk heat map: probability %s x impact %s: %s risk(s)\n", $1, $2, $4 }'
 
 sleep 1   # pmo-notify prints as events arrive; give the last ones a moment
 echo
