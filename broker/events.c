@@ -54,7 +54,7 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
 
     pmo_key_t k;
     tables_key_seq (&k, ev.seq);
-    pmo_wire_pack (&ev, &b->scratch);
+    /*  b->scratch holds ev packed (the seal packed it once). */
     /*  Seqs only grow, so the log is an append: one page touched. */
     int rc = pmo_put (r->txn, DB_EVENTS, k.buf, k.len, b->scratch.data, b->scratch.len, PMO_PUT_APPEND);
     if (rc == PMO_OK)

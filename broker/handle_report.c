@@ -7,6 +7,7 @@
 
 #include "broker.h"
 #include "entries.h"
+#include "person_day.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -197,12 +198,10 @@ entries_time_check (req_t *r, const Pmo__TimeEntry *in, const Pmo__TimeEntry *re
 
     /*  One person, one day, all projects: at most 24 h (without the entry
      *  this one replaces). */
-    pmo_key_t dk;
-    tables_key_day (&dk, e->person, b->day);
-    pmo_val_t v;
     int32_t booked = 0;
-    if (pmo_get (r->txn, DB_PERSON_DAY, dk.buf, dk.len, &v) == PMO_OK && v.len == 8)
-        booked = (int32_t) pmo_be64_get (v.data);
+    rc = person_day_get (r->txn, DB_PERSON_DAY, e->person, b->day, &booked);
+    if (rc)
+        return req_fail (r, rc, "", "person-day minutes of %s: %s", e->person, pmo_strerror (rc));
     int32_t old_day;
     if (replacing && streq (replacing->person, e->person)
         && pmo_date_parse (replacing->date, &old_day) == PMO_OK && old_day == b->day)
@@ -238,10 +237,9 @@ int
 entries_time_book (req_t *r, entry_booking_t *b)
 {
     Pmo__TimeEntry *e = &b->time;
-    pmo_key_t dk, ak;
-    tables_key_day (&dk, e->person, b->day);
+    pmo_key_t ak;
     s_time_agg_key (&ak, e, b->day);
-    int rc = tables_add_u64 (r->txn, DB_PERSON_DAY, &dk, e->minutes, NULL);
+    int rc = person_day_add (r->txn, DB_PERSON_DAY, e->person, b->day, e->minutes);
     if (!rc)
         rc = tables_add_u64 (r->txn, DB_TIME_AGG, &ak, e->minutes, NULL);
     if (rc)
@@ -269,10 +267,9 @@ entries_time_unbook (req_t *r, const Pmo__TimeEntry *old)
     if (pmo_date_parse (old->date, &day) != PMO_OK)
         return req_fail (r, PMO_ECORRUPT, "", "time entry %llu: stored date is damaged",
                          (unsigned long long) old->id);
-    pmo_key_t dk, ak;
-    tables_key_day (&dk, old->person, day);
+    pmo_key_t ak;
     s_time_agg_key (&ak, old, day);
-    int rc = s_sub_u64 (r->txn, DB_PERSON_DAY, &dk, old->minutes);
+    int rc = person_day_add (r->txn, DB_PERSON_DAY, old->person, day, -old->minutes);
     if (!rc)
         rc = s_sub_u64 (r->txn, DB_TIME_AGG, &ak, old->minutes);
     if (rc)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "broker.h"
+#include "person_day.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 
@@ -313,18 +314,20 @@ s_resource_report (req_t *r, const Pmo__ReportQuery *q)
     pmo_val_t k, v;
     for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
          rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
-        const char *who = k.data;
-        size_t len = strnlen (who, k.len);
-        if (len + 1 + 4 != k.len || v.len != 8)
+        const char *who;
+        int32_t first, minutes[PERSON_DAY_SLOTS];
+        if (!person_day_decode (&k, &v, &who, &first, minutes))
             continue;
-        int32_t day = pmo_bei32_get ((const uint8_t *) k.data + len + 1);
-        if (day < from || day > to)
-            continue;
-        char week[11], key[100];
-        pmo_date_format (pmo_date_week_start (day), week);
-        snprintf (key, sizeof key, "%s\x1f%s", who, week);
-        int64_t values[2] = {(int64_t) pmo_be64_get (v.data), 0};
-        s_add (&g, key, values);
+        for (int i = 0; i < PERSON_DAY_SLOTS; i++) {
+            int32_t day = first + i;
+            if (!minutes[i] || day < from || day > to)
+                continue;
+            char week[11], key[100];
+            pmo_date_format (pmo_date_week_start (day), week);
+            snprintf (key, sizeof key, "%s\x1f%s", who, week);
+            int64_t values[2] = {minutes[i], 0};
+            s_add (&g, key, values);
+        }
     }
     pmo_cursor_close (&cur);
     s_merge (&g);

@@ -30,7 +30,7 @@ tables_store_opts (pmo_store_opts_t *opts)
     opts->kind = PMOD_SCHEMA_KIND;
     opts->version = PMOD_SCHEMA_VERSION;
     opts->oldest_version = PMOD_SCHEMA_OLDEST;
-    opts->oldest_why = "from before the hash-chained audit trail";
+    opts->oldest_why = "from before person-day minutes were kept by month";
     opts->dbs = s_names;
     opts->n_dbs = DB_COUNT;
 }

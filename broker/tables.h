@@ -6,7 +6,7 @@
  *    milestones     : project \0 name \0                               -> Milestone
  *    totals         : project \0                                       -> ProjectTotals
  *    daily          : project \0 day(i32)                              -> ProjectTotals (that day)
- *    person_day     : person \0 day(i32)                               -> minutes (u64 BE)
+ *    person_day     : person \0 month(i32, y*12+m-1)                    -> minutes per day of month (31 x u16 BE)
  *    time, cost     : entry id (u64, server-assigned, appended)        -> TimeEntry / CostEntry
  *    events         : seq (u64, appended)                              -> Event (the audit log)
  *    project_events : project \0 seq(u64)                              -> (empty)  index for log --project
@@ -37,9 +37,11 @@
 
 #define PMOD_SCHEMA_KIND "pmod"
 /*  2: events carry the hash chain.  A version-1 directory is refused (its
- *  log has no chain to continue); nothing was deployed at version 1. */
-#define PMOD_SCHEMA_VERSION 2
-#define PMOD_SCHEMA_OLDEST 2
+ *  log has no chain to continue); nothing was deployed at version 1.
+ *  3: person_day holds a month per record (person_day.h); older
+ *  directories are refused rather than read with the wrong layout. */
+#define PMOD_SCHEMA_VERSION 3
+#define PMOD_SCHEMA_OLDEST 3
 
 enum {
     DB_PORTFOLIOS,

@@ -5,6 +5,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -39,6 +40,20 @@ s_string (const char *s, const char *path, pmo_reason_t *reason)
     return PMO_OK;
 }
 
+/*  Appends ".name" (or "name" at the root) to the path, cut to fit. */
+static void
+s_path_push (char *path, size_t path_len, size_t base_len, const char *name)
+{
+    size_t at = base_len;
+    if (at && at + 1 < path_len)
+        path[at++] = '.';
+    size_t n = strlen (name);
+    if (at + n >= path_len)
+        n = at < path_len ? path_len - 1 - at : 0;
+    memcpy (path + at, name, n);
+    path[at + n] = '\0';
+}
+
 /*  One value of field f at p (a char * or a ProtobufCMessage *). */
 static int
 s_value (const ProtobufCFieldDescriptor *f, const void *p, int depth, char *path, size_t path_len,
@@ -70,11 +85,20 @@ s_check (const ProtobufCMessage *m, int depth, char *path, size_t path_len, pmo_
         if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE
             && f->label != PROTOBUF_C_LABEL_REPEATED)
             continue;
-        snprintf (path + base_len, path_len - base_len, "%s%s", base_len ? "." : "", f->name);
+        /*  Absent fields first: a Request's oneof has dozens of members and
+         *  one is set, and building their paths cost a tenth of ingest. */
         const char *at = (const char *) m + f->offset;
+        size_t n = 0;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            n = *(const size_t *) ((const char *) m + f->quantifier_offset);
+            if (n == 0)
+                continue;
+        } else if (!s_present (m, f)) {
+            continue;
+        }
+        s_path_push (path, path_len, base_len, f->name);
         int rc = PMO_OK;
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *) ((const char *) m + f->quantifier_offset);
             if (n > PMO_MAX_REPEATED) {
                 pmo_reason_set (reason, PMO_ETOOBIG, path, "%zu entries, more than %d", n, PMO_MAX_REPEATED);
                 rc = PMO_ETOOBIG;
@@ -83,7 +107,7 @@ s_check (const ProtobufCMessage *m, int depth, char *path, size_t path_len, pmo_
             if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
                 for (size_t j = 0; !rc && j < n; j++)
                     rc = s_value (f, items[j], depth, path, path_len, reason);
-        } else if (s_present (m, f)) {
+        } else {
             rc = s_value (f, *(void *const *) at, depth, path, path_len, reason);
         }
         path[base_len] = '\0';

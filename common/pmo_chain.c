@@ -5,10 +5,13 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pmo/pmo_error.h"
 
 const uint8_t pmo_chain_genesis[PMO_HASH_LEN] = {0};
+
+enum { S_PREV_HASH_FIELD = 30 };  /* pmo_event.proto: prev_hash, then hash = 31 */
 
 /*  SHA-256 (prev || ev without prev_hash and hash).  ev is copied
  *  shallowly so the caller's message is not touched. */
@@ -42,6 +45,26 @@ pmo_chain_seal (Pmo__Event *ev, const uint8_t prev[PMO_HASH_LEN], uint8_t hash_s
     ev->has_hash = true;
     ev->hash.len = PMO_HASH_LEN;
     ev->hash.data = hash_store + PMO_HASH_LEN;
+    /*  scratch holds the event packed without its hashes.  protobuf-c packs
+     *  fields by number, so when every other field is numbered below
+     *  prev_hash (30), the whole event is that plus the two hash fields:
+     *  append them instead of packing it again (ingest's time, cost and
+     *  progress events).  Otherwise pack it again. */
+    if ((unsigned) ev->body_case >= S_PREV_HASH_FIELD || ev->base.n_unknown_fields) {
+        pmo_wire_pack (ev, scratch);
+        return;
+    }
+    size_t len = scratch->len;
+    pmo_buf_reserve (scratch, len + 2 * (3 + PMO_HASH_LEN));
+    for (int i = 0; i < 2; i++) {
+        uint8_t *p = scratch->data + len;
+        p[0] = i == 0 ? 0xF2 : 0xFA;  /* field 30 / 31, length-delimited   */
+        p[1] = 0x01;
+        p[2] = PMO_HASH_LEN;
+        memcpy (p + 3, hash_store + i * PMO_HASH_LEN, PMO_HASH_LEN);
+        len += 3 + PMO_HASH_LEN;
+    }
+    scratch->len = len;
 }
 
 int

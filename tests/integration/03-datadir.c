@@ -104,10 +104,14 @@ main (void)
     s_make_store (dir, "pmod", 99);
     s_check_refusal (&e, dir, "schema version 99, newer than this pmod");
 
-    /*  An older schema this pmod cannot continue (before the hash chain). */
+    /*  Older schemas this pmod cannot continue (1: before the hash chain;
+     *  2: person_day a record per day). */
     snprintf (dir, sizeof dir, "%s/older", e.dir);
     s_make_store (dir, "pmod", 1);
-    s_check_refusal (&e, dir, "data directory has schema version 1, from before the hash-chained audit trail; this pmod reads versions 2 to 2");
+    s_check_refusal (&e, dir, "data directory has schema version 1, from before person-day minutes were kept by month; this pmod reads versions 3 to 3");
+    snprintf (dir, sizeof dir, "%s/older2", e.dir);
+    s_make_store (dir, "pmod", 2);
+    s_check_refusal (&e, dir, "data directory has schema version 2, from before person-day minutes were kept by month; this pmod reads versions 3 to 3");
 
     /*  Another program's directory. */
     snprintf (dir, sizeof dir, "%s/agent", e.dir);

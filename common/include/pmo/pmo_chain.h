@@ -14,7 +14,8 @@ extern const uint8_t pmo_chain_genesis[PMO_HASH_LEN];
 
 /*  Sets ev->prev_hash to prev and ev->hash to SHA-256 (prev || ev packed
  *  without prev_hash and hash).  Both fields point into hash_store (64
- *  bytes owned by the caller: prev then hash), which must outlive ev's use. */
+ *  bytes owned by the caller: prev then hash), which must outlive ev's use.
+ *  On return scratch holds the sealed event packed (what the log stores). */
 void pmo_chain_seal (Pmo__Event *ev, const uint8_t prev[PMO_HASH_LEN], uint8_t hash_store[2 * PMO_HASH_LEN],
                      pmo_buf_t *scratch);
 
