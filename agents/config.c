@@ -76,17 +76,6 @@ config_options (size_t *n)
     return s_options;
 }
 
-static void PMO_PRINTF (3, 4)
-s_why (char *why, size_t len, const char *fmt, ...)
-{
-    if (!why || !len)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (why, len, fmt, ap);
-    va_end (ap);
-}
-
 /*  Stores value into the row's field of base.  On error writes "what" (no
  *  location) into why. */
 static int
@@ -101,11 +90,11 @@ s_set (void *base, const config_option_t *o, const char *value, char *why, size_
     }
     int64_t v;
     if (pmo_decimal_parse (value, 0, &v) != PMO_OK) {
-        s_why (why, why_len, "%s: \"%s\" is not a whole number", o->key, value);
+        pmo_why (why, why_len, "%s: \"%s\" is not a whole number", o->key, value);
         return PMO_EINVAL;
     }
     if (v < o->min || v > o->max) {
-        s_why (why, why_len, "%s: %s is outside %ld..%ld", o->key, value, o->min, o->max);
+        pmo_why (why, why_len, "%s: %s is outside %ld..%ld", o->key, value, o->min, o->max);
         return PMO_EINVAL;
     }
     *(int *) field = (int) v;
@@ -212,7 +201,7 @@ config_load (agent_config_t *cfg, const char *path, char *why, size_t why_len)
     FILE *f = fopen (path, "r");
     if (!f) {
         int rc = errno;
-        s_why (why, why_len, "%s: %s", path, strerror (rc));
+        pmo_why (why, why_len, "%s: %s", path, strerror (rc));
         return rc;
     }
     s_load_t ld = {.cfg = cfg, .file = f};
@@ -221,10 +210,10 @@ config_load (agent_config_t *cfg, const char *path, char *why, size_t why_len)
     if (line == 0)
         return PMO_OK;
     if (line < 0) {
-        s_why (why, why_len, "%s: cannot be read", path);
+        pmo_why (why, why_len, "%s: cannot be read", path);
         return line == -2 ? ENOMEM : EIO;
     }
-    s_why (why, why_len, "%s:%d: %s", path, line,
+    pmo_why (why, why_len, "%s:%d: %s", path, line,
            ld.what[0] && ld.what_line == line ? ld.what : "not a [section] or key = value line");
     return PMO_EINVAL;
 }
@@ -241,12 +230,12 @@ config_set_flag (agent_config_t *cfg, const char *flag, const char *value, char 
         if (s_set (cfg, o, value, what, sizeof what) != PMO_OK) {
             /*  what starts with the key; say the flag instead. */
             const char *rest = strchr (what, ':');
-            s_why (why, why_len, "--%s%s", flag, rest ? rest : what);
+            pmo_why (why, why_len, "--%s%s", flag, rest ? rest : what);
             return PMO_EINVAL;
         }
         return PMO_OK;
     }
-    s_why (why, why_len, "--%s: unknown option", flag);
+    pmo_why (why, why_len, "--%s: unknown option", flag);
     return PMO_ENOTFOUND;
 }
 

@@ -16,17 +16,6 @@
 
 #include "pmo/pmo_error.h"
 
-static void PMO_PRINTF (3, 4)
-s_why (char *why, size_t len, const char *fmt, ...)
-{
-    if (!why || !len)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (why, len, fmt, ap);
-    va_end (ap);
-}
-
 bool
 pmo_key_z85_valid (const char *s)
 {
@@ -87,16 +76,16 @@ pmo_key_generate (const char *path, pmo_keypair_t *out, char *why, size_t why_le
     pmo_keypair_t kp;
     char pub_path[4200];
     if (snprintf (pub_path, sizeof pub_path, "%s.pub", path) >= (int) sizeof pub_path) {
-        s_why (why, why_len, "%s: path too long", path);
+        pmo_why (why, why_len, "%s: path too long", path);
         return PMO_EINVAL;
     }
     if (access (path, F_OK) == 0 || access (pub_path, F_OK) == 0) {
-        s_why (why, why_len, "%s: a key file exists already; remove %s and %s first to replace the key",
+        pmo_why (why, why_len, "%s: a key file exists already; remove %s and %s first to replace the key",
                path, path, pub_path);
         return PMO_EEXIST;
     }
     if (zmq_curve_keypair (kp.public_z85, kp.secret_z85) != 0) {
-        s_why (why, why_len, "cannot make a CURVE keypair: %s (is libzmq built with CURVE?)",
+        pmo_why (why, why_len, "cannot make a CURVE keypair: %s (is libzmq built with CURVE?)",
                zmq_strerror (errno));
         return PMO_EINTERNAL;
     }
@@ -104,13 +93,13 @@ pmo_key_generate (const char *path, pmo_keypair_t *out, char *why, size_t why_le
     snprintf (line, sizeof line, "%s\n", kp.secret_z85);
     int rc = s_write_new (path, line, 0600);
     if (rc) {
-        s_why (why, why_len, "%s: %s", path, pmo_strerror (rc));
+        pmo_why (why, why_len, "%s: %s", path, pmo_strerror (rc));
         return rc;
     }
     snprintf (line, sizeof line, "%s\n", kp.public_z85);
     rc = s_write_new (pub_path, line, 0644);
     if (rc) {
-        s_why (why, why_len, "%s: %s", pub_path, pmo_strerror (rc));
+        pmo_why (why, why_len, "%s: %s", pub_path, pmo_strerror (rc));
         unlink (path);  /* half a keypair is no use to anyone */
         return rc;
     }
@@ -128,7 +117,7 @@ s_read_key (const char *path, char z85[PMO_KEY_Z85_LEN + 1], const char *what, c
     FILE *f = fopen (path, "re");
     if (!f) {
         int rc = errno;
-        s_why (why, why_len, "%s key file %s: %s", what, path, strerror (rc));
+        pmo_why (why, why_len, "%s key file %s: %s", what, path, strerror (rc));
         return rc;
     }
     char line[256];
@@ -151,7 +140,7 @@ s_read_key (const char *path, char z85[PMO_KEY_Z85_LEN + 1], const char *what, c
     fclose (f);
     sodium_memzero (line, sizeof line);
     if (rc)
-        s_why (why, why_len, "%s key file %s: no key (want one line of 40 Z85 characters, as pmoctl keygen writes)",
+        pmo_why (why, why_len, "%s key file %s: no key (want one line of 40 Z85 characters, as pmoctl keygen writes)",
                what, path);
     return rc;
 }
@@ -162,11 +151,11 @@ pmo_key_load_secret (const char *path, pmo_keypair_t *out, char *why, size_t why
     struct stat st;
     if (stat (path, &st) != 0) {
         int rc = errno;
-        s_why (why, why_len, "secret key file %s: %s", path, strerror (rc));
+        pmo_why (why, why_len, "secret key file %s: %s", path, strerror (rc));
         return rc;
     }
     if (st.st_mode & 077) {
-        s_why (why, why_len, "secret key file %s is accessible by group or others (mode %04o); run: chmod 600 %s",
+        pmo_why (why, why_len, "secret key file %s is accessible by group or others (mode %04o); run: chmod 600 %s",
                path, (unsigned) (st.st_mode & 07777), path);
         return PMO_EDENIED;
     }
@@ -174,7 +163,7 @@ pmo_key_load_secret (const char *path, pmo_keypair_t *out, char *why, size_t why
     if (rc)
         return rc;
     if (zmq_curve_public (out->public_z85, out->secret_z85) != 0) {
-        s_why (why, why_len, "secret key file %s: cannot derive its public key: %s", path,
+        pmo_why (why, why_len, "secret key file %s: cannot derive its public key: %s", path,
                zmq_strerror (errno));
         return PMO_EINVAL;
     }

@@ -1,6 +1,7 @@
 /*  pmo_prelude: allocation that aborts on out-of-memory, with the call site. */
 #include "pmo/pmo_prelude.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -57,4 +58,15 @@ pmo_strlcpy (char *dst, const char *src, size_t n)
     memcpy (dst, src, copy);
     dst[copy] = '\0';
     return copy == len;
+}
+
+void
+pmo_why (char *why, size_t len, const char *fmt, ...)
+{
+    if (!why || !len)
+        return;
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (why, len, fmt, ap);
+    va_end (ap);
 }

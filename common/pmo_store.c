@@ -64,17 +64,6 @@ s_rc (int mrc)
     }
 }
 
-static void PMO_PRINTF (3, 4)
-s_why (char *why, size_t len, const char *fmt, ...)
-{
-    if (!why || !len)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (why, len, fmt, ap);
-    va_end (ap);
-}
-
 /*  mkdir -p with 0700 for what we create. */
 static int
 s_mkdirs (const char *dir)
@@ -113,7 +102,7 @@ s_read_schema (pmo_store_t *self, const pmo_store_opts_t *opts, char *why, size_
             mdb_stat (txn, main_dbi, &st);
         mdb_txn_abort (txn);
         if (st.ms_entries) {
-            s_why (why, why_len, "not a %s data directory (no schema record)", opts->kind);
+            pmo_why (why, why_len, "not a %s data directory (no schema record)", opts->kind);
             return PMO_ESCHEMA;
         }
         return PMO_ENOTFOUND;
@@ -129,28 +118,28 @@ s_read_schema (pmo_store_t *self, const pmo_store_opts_t *opts, char *why, size_
         memcpy (line, v.mv_data, v.mv_size);
     mdb_txn_abort (txn);
     if (mrc) {
-        s_why (why, why_len, "not a %s data directory (no schema record)", opts->kind);
+        pmo_why (why, why_len, "not a %s data directory (no schema record)", opts->kind);
         return PMO_ESCHEMA;
     }
     char kind[32];
     unsigned version;
     if (sscanf (line, "%31s %u", kind, &version) != 2) {
-        s_why (why, why_len, "schema record \"%s\" is damaged", line);
+        pmo_why (why, why_len, "schema record \"%s\" is damaged", line);
         return PMO_ECORRUPT;
     }
     if (!streq (kind, opts->kind)) {
-        s_why (why, why_len, "this is a %s data directory, not %s", kind, opts->kind);
+        pmo_why (why, why_len, "this is a %s data directory, not %s", kind, opts->kind);
         return PMO_ESCHEMA;
     }
     if (opts->oldest_version && version < opts->oldest_version) {
-        s_why (why, why_len, "data directory has schema version %u, %s; this %s reads versions %u to %u: "
+        pmo_why (why, why_len, "data directory has schema version %u, %s; this %s reads versions %u to %u: "
                "start it on a new data directory",
                version, opts->oldest_why ? opts->oldest_why : "too old", opts->kind, opts->oldest_version,
                opts->version);
         return PMO_ESCHEMA;
     }
     if (version > opts->version) {
-        s_why (why, why_len,
+        pmo_why (why, why_len,
                "data directory has schema version %u, newer than this %s (version %u); "
                "use a newer build",
                version, opts->kind, opts->version);
@@ -196,7 +185,7 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
         return PMO_EINVAL;
     int rc = opts->read_only ? PMO_OK : s_mkdirs (dir);
     if (rc) {
-        s_why (why, why_len, "cannot create %s: %s", dir, strerror (rc));
+        pmo_why (why, why_len, "cannot create %s: %s", dir, strerror (rc));
         return rc;
     }
     pmo_store_t *self = pmo_calloc (1, sizeof *self);
@@ -208,12 +197,12 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
         self->lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (self->lock_fd < 0) {
             rc = errno;
-            s_why (why, why_len, "cannot open %s: %s", lock_path, strerror (rc));
+            pmo_why (why, why_len, "cannot open %s: %s", lock_path, strerror (rc));
             goto fail;
         }
         if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0) {
             rc = errno == EWOULDBLOCK ? PMO_ELOCKED : errno;
-            s_why (why, why_len, "%s is in use by another %s (lock %s is held)", dir, opts->kind,
+            pmo_why (why, why_len, "%s is in use by another %s (lock %s is held)", dir, opts->kind,
                    lock_path);
             goto fail;
         }
@@ -235,7 +224,7 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
     }
     if (mrc) {
         rc = s_rc (mrc);
-        s_why (why, why_len, "cannot open the store in %s: %s", dir, mdb_strerror (mrc));
+        pmo_why (why, why_len, "cannot open the store in %s: %s", dir, mdb_strerror (mrc));
         goto fail;
     }
     rc = s_read_schema (self, opts, why, why_len);
@@ -244,12 +233,12 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
         goto fail;
     if (is_new && opts->read_only) {
         rc = PMO_ENOTFOUND;
-        s_why (why, why_len, "%s holds no %s data", dir, opts->kind);
+        pmo_why (why, why_len, "%s holds no %s data", dir, opts->kind);
         goto fail;
     }
     rc = s_open_dbs (self, opts, is_new);
     if (rc) {
-        s_why (why, why_len, "cannot open databases in %s: %s", dir, pmo_strerror (rc));
+        pmo_why (why, why_len, "cannot open databases in %s: %s", dir, pmo_strerror (rc));
         goto fail;
     }
     *store_p = self;

@@ -29,5 +29,9 @@ char *pmo_strdup_at (const char *s, const char *file, int line);
 /*  Copies src into dst of size n, always NUL-terminated.  Returns true when
  *  the whole of src fitted. */
 bool pmo_strlcpy (char *dst, const char *src, size_t n);
+/*  Formats a reason into why[len] (nothing when why is NULL or len 0): the
+ *  "char *why, size_t why_len" out-parameter of functions that explain a
+ *  refusal in one sentence. */
+void pmo_why (char *why, size_t len, const char *fmt, ...) PMO_PRINTF (3, 4);
 
 #endif
