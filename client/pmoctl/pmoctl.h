@@ -11,6 +11,7 @@
 #define PMOCTL_H
 
 #include <stdio.h>
+#include <zmq.h>
 
 #include "pmo/pmo_client.h"
 #include "pmo/pmo_evm.h"
@@ -87,6 +88,21 @@ int pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p);
  *  line on stderr and PMOCTL_EXIT_USAGE). */
 int pmoctl_query (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply__BodyCase expect,
                   Pmo__Reply **reply_p);
+
+/*  A query whose reply body stays packed (packed.c): head is the Reply
+ *  without its body, body points into frame.  Free with pmoctl_packed_free
+ *  whatever the return. */
+typedef struct {
+    zmq_msg_t frame;
+    Pmo__Reply *head;
+    const uint8_t *body;
+    size_t len;
+} pmoctl_packed_t;
+
+/*  As pmoctl_query, with the body of kind `expect` left packed in *r. */
+int pmoctl_query_packed (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply__BodyCase expect,
+                         pmoctl_packed_t *r);
+void pmoctl_packed_free (pmoctl_packed_t *r);
 
 /*  A write: pmoctl_call, then on success prints {"ok":true,"seq":N} with
  *  --json, else "<what> (seq N)" with what formatted from fmt.  Returns the
