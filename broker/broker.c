@@ -6,6 +6,7 @@
  *  flag.  A signal only sets the flag; the batch in hand is always finished.
  */
 #include "broker.h"
+#include "status_cache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -93,6 +94,8 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
         return rc;
     }
     self->batch = batch_new (PMO_BATCH_MAX);
+    self->status_cache = status_cache_new ();
+    pmo_store_on_write (self->store, status_cache_on_write, self->status_cache);
     self->scan_ms = opts->scan_ms > 0 ? opts->scan_ms : 60000;
     *broker_p = self;
     return PMO_OK;
@@ -110,6 +113,7 @@ broker_destroy (broker_t **broker_p)
     if (self->pub)
         zmq_close (self->pub);
     pmo_store_close (&self->store);
+    status_cache_destroy (&self->status_cache);
     pmo_buf_free (&self->scratch);
     free (self);
     *broker_p = NULL;

@@ -38,9 +38,10 @@ typedef struct {
     char *money_key;          /* ,"<x>":"  for S_IS_MONEY                   */
     size_t money_key_len;
     unsigned flags;
+    const struct s_type_info *sub;  /* a message field's type, once looked up */
 } s_field_info_t;
 
-typedef struct {
+typedef struct s_type_info {
     const ProtobufCMessageDescriptor *d;
     const ProtobufCFieldDescriptor *currency;
     s_field_info_t *fields;
@@ -51,6 +52,8 @@ typedef struct {
     size_t n;
     s_type_info_t types[S_MAX_TYPES];
     size_t n_types;
+    int *exponents;           /* packed: each currency message's, in walk order */
+    size_t n_exponents, cap_exponents, next_exponent;
     char buf[S_BUF_SIZE];
 } s_writer_t;
 
@@ -205,13 +208,28 @@ s_always_present (const ProtobufCFieldDescriptor *f)
     return !(f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset);
 }
 
+/*  Keys are stored in S_KEY_PAD bytes at least, so that the usual short
+ *  one is copied by a fixed-size move instead of a call to memcpy. */
+#define S_KEY_PAD 32
+
 static char *
 s_key_text (const char *name, size_t name_len, const char *after, size_t *len)
 {
     *len = 2 + name_len + strlen (after);
-    char *k = pmo_malloc (*len + 1);
+    char *k = pmo_calloc (*len + 1 > S_KEY_PAD ? *len + 1 : S_KEY_PAD, 1);
     snprintf (k, *len + 1, ",\"%.*s%s", (int) name_len, name, after);
     return k;
+}
+
+/*  Appends a key; a short one with one fixed-size move. */
+static inline void
+s_put_padded (s_writer_t *w, const char *k, size_t len)
+{
+    if (len <= S_KEY_PAD && w->out && w->n + S_KEY_PAD <= sizeof w->buf) {
+        memcpy (w->buf + w->n, k, S_KEY_PAD);
+        w->n += len;
+    } else
+        s_put (w, k, len);
 }
 
 /*  The field table of d, built on first use in this call. */
@@ -250,6 +268,16 @@ s_type (s_writer_t *w, const ProtobufCMessageDescriptor *d)
     return t;
 }
 
+/*  The type of t's message field i, remembered in its field table. */
+static const s_type_info_t *
+s_sub_type (s_writer_t *w, const s_type_info_t *t, unsigned i)
+{
+    s_field_info_t *fi = &t->fields[i];
+    if (!fi->sub || fi->sub->d != t->d->fields[i].descriptor)  /* a slot reused when the table was full */
+        fi->sub = s_type (w, t->d->fields[i].descriptor);
+    return fi->sub;
+}
+
 /*  `,"name":` (no comma before the first field). */
 static inline void
 s_put_key (s_writer_t *w, const s_field_info_t *fi, bool *first)
@@ -257,7 +285,7 @@ s_put_key (s_writer_t *w, const s_field_info_t *fi, bool *first)
     if (*first)
         s_put (w, fi->key + 1, fi->key_len - 1);
     else
-        s_put (w, fi->key, fi->key_len);
+        s_put_padded (w, fi->key, fi->key_len);
     *first = false;
 }
 
@@ -271,7 +299,7 @@ s_put_money (s_writer_t *w, const s_field_info_t *fi, int exponent, int64_t mino
     char text[48];
     if (pmo_money_format_plain (minor, exponent, text, sizeof text) != 0)
         return;
-    s_put (w, fi->money_key, fi->money_key_len);
+    s_put_padded (w, fi->money_key, fi->money_key_len);
     s_puts (w, text);
     s_putc (w, '"');
 }
@@ -391,6 +419,8 @@ s_writer_new (FILE *out)
     w->n = 0;
     w->n_types = 0;
     memset (w->types, 0, sizeof w->types);
+    w->exponents = NULL;
+    w->n_exponents = w->cap_exponents = w->next_exponent = 0;
     return w;
 }
 
@@ -406,6 +436,7 @@ s_writer_end (s_writer_t *w)
         }
         free (w->types[i].fields);
     }
+    free (w->exponents);
     free (w);
     return rc;
 }
@@ -480,17 +511,112 @@ s_absent (s_writer_t *w, const s_type_info_t *t, unsigned from, unsigned to, con
     return true;
 }
 
-static bool s_packed_msg (s_writer_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
+/*  The exponent of a packed currency code, read as the unpacked C string
+ *  would be: up to a NUL.  -1 when it is no currency. */
+static int
+s_exponent_of (const pmo_wire_field_t *x)
+{
+    char code[8];
+    size_t n = strnlen ((const char *) x->data, x->len);
+    if (n >= sizeof code)
+        return -1;
+    memcpy (code, x->data, n);
+    code[n] = '\0';
+    return pmo_currency_exponent (code);
+}
+
+/*  The dry run: true when s_packed_msg can print these bytes as an unpack
+ *  would read them.  Notes each currency message's exponent, in the order
+ *  the messages are walked, since the code may come after the amounts.
+ *  Kept apart from the printing walk because it is half the work. */
+static bool
+s_check_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len)
+{
+    const uint8_t *end = p + len;
+    const ProtobufCMessageDescriptor *d = t->d;
+    size_t slot = 0;
+    if (t->currency) {
+        if (w->n_exponents == w->cap_exponents) {
+            w->cap_exponents = w->cap_exponents ? 2 * w->cap_exponents : 1024;
+            w->exponents = pmo_realloc (w->exponents, w->cap_exponents * sizeof *w->exponents);
+        }
+        slot = w->n_exponents++;
+        w->exponents[slot] = -1;
+    }
+    unsigned next = 0;             /* fields before this one are done            */
+    int open = -1;                 /* index of the repeated field in progress   */
+    uint32_t oneofs[8];            /* quantifier offsets of the oneofs seen     */
+    size_t n_oneofs = 0;
+    pmo_wire_field_t x;
+    while (p < end) {
+        if (!pmo_wire_next_field (&p, end, &x))
+            return false;
+        unsigned i = open >= 0 ? (unsigned) open : next;
+        while (i < d->n_fields && d->fields[i].id < x.id)
+            i++;
+        if (i == d->n_fields || d->fields[i].id != x.id) {
+            const ProtobufCFieldDescriptor *g = protobuf_c_message_descriptor_get_field (d, x.id);
+            if (!g)
+                continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
+            i = (unsigned) (g - d->fields);
+        }
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+        int wt = s_scalar_wire_type (f->type);
+        bool is_packed_array = is_repeated && wt != PMO_WIRE_LEN && x.wire_type == PMO_WIRE_LEN;
+        if (x.wire_type != wt && !is_packed_array)
+            return false;
+        if ((int) i != open) {
+            if (i < next)
+                return false;  /* out of order, or a singular field twice */
+            for (unsigned k = next; k < i; k++)
+                if (t->fields[k].flags & S_IS_ALWAYS)
+                    return false;  /* absent, and an unpack would fill it */
+            next = i + 1;
+            open = is_repeated ? (int) i : -1;
+            if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+                for (size_t k = 0; k < n_oneofs; k++)
+                    if (oneofs[k] == f->quantifier_offset)
+                        return false;  /* a second member: an unpack keeps only the last */
+                if (n_oneofs == PMO_ARRAY_LEN (oneofs))
+                    return false;
+                oneofs[n_oneofs++] = f->quantifier_offset;
+            }
+        }
+        if (is_packed_array) {
+            const uint8_t *q = x.data, *q_end = x.data + x.len;
+            uint64_t v;
+            if (wt != PMO_WIRE_VARINT)
+                q = (size_t) (q_end - q) % (wt == PMO_WIRE_FIXED64 ? 8 : 4) ? NULL : q_end;
+            while (q && q < q_end)
+                if (!pmo_wire_varint (&q, q_end, &v))
+                    q = NULL;
+            if (!q)
+                return false;
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            if (!s_check_msg (w, s_sub_type (w, t, i), x.data, x.len))
+                return false;
+        } else if (f == t->currency)
+            w->exponents[slot] = s_exponent_of (&x);
+    }
+    for (unsigned k = next; k < d->n_fields; k++)
+        if (t->fields[k].flags & S_IS_ALWAYS)
+            return false;
+    return true;
+}
+
+static bool s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len,
                           const char *const *keys);
 
 /*  One value of field f (an element, for a repeated field). */
 static bool
-s_packed_value (s_writer_t *w, const ProtobufCFieldDescriptor *f, const pmo_wire_field_t *x)
+s_packed_value (s_writer_t *w, const s_type_info_t *t, unsigned i, const pmo_wire_field_t *x)
 {
+    const ProtobufCFieldDescriptor *f = &t->d->fields[i];
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING: s_put_string (w, (const char *) x->data, x->len); return true;
     case PROTOBUF_C_TYPE_BYTES: s_put_hex (w, x->data, x->len); return true;
-    case PROTOBUF_C_TYPE_MESSAGE: return s_packed_msg (w, f->descriptor, x->data, x->len, NULL);
+    case PROTOBUF_C_TYPE_MESSAGE: return s_packed_msg (w, s_sub_type (w, t, i), x->data, x->len, NULL);
     default: s_put_scalar (w, f, x->value); return true;
     }
 }
@@ -521,38 +647,14 @@ s_packed_array (s_writer_t *w, const ProtobufCFieldDescriptor *f, const pmo_wire
     return true;
 }
 
-/*  The currency exponent of the message in p..end, -1 when it has none.
- *  It may come after the amounts, so it is looked up first. */
-static int
-s_packed_exponent (const s_type_info_t *t, const uint8_t *p, const uint8_t *end)
-{
-    int exponent = -1;
-    pmo_wire_field_t x;
-    while (p < end) {
-        if (!pmo_wire_next_field (&p, end, &x))
-            return -1;  /* the walk itself refuses these bytes */
-        if (x.id != t->currency->id || x.wire_type != PMO_WIRE_LEN)
-            continue;
-        /*  As the unpacked C string would read: up to a NUL. */
-        char code[8];
-        size_t n = strnlen ((const char *) x.data, x.len);
-        exponent = -1;
-        if (n < sizeof code) {
-            memcpy (code, x.data, n);
-            code[n] = '\0';
-            exponent = pmo_currency_exponent (code);
-        }
-    }
-    return exponent;
-}
-
 static bool
-s_packed_msg (s_writer_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
+s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len,
               const char *const *keys)
 {
     const uint8_t *end = p + len;
-    const s_type_info_t *t = s_type (w, d);
-    int exponent = w->out && t->currency ? s_packed_exponent (t, p, end) : -1;
+    const ProtobufCMessageDescriptor *d = t->d;
+    /*  The currency, which may come after the amounts, s_check_msg noted. */
+    int exponent = t->currency ? w->exponents[w->next_exponent++] : -1;
     s_putc (w, '{');
     bool first = true;
     unsigned next = 0;             /* fields before this one are done            */
@@ -589,7 +691,7 @@ s_packed_msg (s_writer_t *w, const ProtobufCMessageDescriptor *d, const uint8_t 
             if (!is_first_elem)
                 s_putc (w, ',');
             is_first_elem = false;
-            if (!s_packed_value (w, f, &x))
+            if (!s_packed_value (w, t, i, &x))
                 return false;
             continue;
         }
@@ -599,7 +701,7 @@ s_packed_msg (s_writer_t *w, const ProtobufCMessageDescriptor *d, const uint8_t 
             s_putc (w, ']');
             open = -1;
         }
-        if (!s_absent (w, t, next, i, keys, &first))
+        if ((i > next || keys) && !s_absent (w, t, next, i, keys, &first))
             return false;
         next = i + 1;
         if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
@@ -622,7 +724,7 @@ s_packed_msg (s_writer_t *w, const ProtobufCMessageDescriptor *d, const uint8_t 
             }
             is_first_elem = false;
         }
-        if (!s_packed_value (w, f, &x))
+        if (!s_packed_value (w, t, i, &x))
             return false;
         if (!is_repeated && f->type == PROTOBUF_C_TYPE_INT64)
             s_put_money (w, &t->fields[i], exponent, (int64_t) x.value);
@@ -639,12 +741,13 @@ int
 pmo_json_write_packed (FILE *out, const ProtobufCMessageDescriptor *d, const void *data, size_t len,
                        const char *const *array_keys)
 {
-    s_writer_t *w = s_writer_new (NULL);  /* a dry run first: all of it or nothing */
-    if (!s_packed_msg (w, d, data, len, array_keys)) {
+    s_writer_t *w = s_writer_new (out);
+    /*  A dry run first: all of it, or nothing. */
+    const s_type_info_t *t = s_type (w, d);
+    if (!s_check_msg (w, t, data, len) || !s_packed_msg (w, t, data, len, array_keys)) {
+        w->out = NULL;  /* (the second cannot fail after the first) */
         s_writer_end (w);
         return -1;
     }
-    w->out = out;
-    s_packed_msg (w, d, data, len, array_keys);
     return s_writer_end (w);
 }

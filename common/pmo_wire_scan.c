@@ -5,7 +5,6 @@ bool
 pmo_wire_find_len (const uint8_t *data, size_t len, uint32_t id, const uint8_t **out, size_t *out_len)
 {
     const uint8_t *p = data, *end = data + len;
-    bool found = false;
     pmo_wire_field_t f;
     while (p < end) {
         if (!pmo_wire_next_field (&p, end, &f))
@@ -13,8 +12,8 @@ pmo_wire_find_len (const uint8_t *data, size_t len, uint32_t id, const uint8_t *
         if (f.id == id && f.wire_type == PMO_WIRE_LEN) {
             *out = f.data;
             *out_len = f.len;
-            found = true;
+            return true;
         }
     }
-    return found;
+    return false;
 }

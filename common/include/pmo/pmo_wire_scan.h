@@ -97,8 +97,23 @@ pmo_wire_next_field (const uint8_t **p, const uint8_t *end, pmo_wire_field_t *f)
     return true;
 }
 
-/*  Finds the last field numbered id in data (len bytes) that is length-
- *  delimited.  Returns false when absent or when the bytes are malformed. */
+/*  Writes v as a varint at out (room for 10 bytes); returns its length. */
+static inline size_t
+pmo_wire_put_varint (uint8_t *out, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t) (v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t) v;
+    return n;
+}
+
+/*  Finds the first field numbered id in data (len bytes) that is length-
+ *  delimited, reading no further.  Returns false when absent or when the
+ *  bytes before it are malformed.  (An unpack would take the last of
+ *  several: callers look at pmod's own replies, which never repeat one.) */
 bool pmo_wire_find_len (const uint8_t *data, size_t len, uint32_t id, const uint8_t **out, size_t *out_len);
 
 #endif
