@@ -1,7 +1,7 @@
 /*  status_cache: packed status rows per project (see the header for when an
  *  entry answers).  An open-addressing table keyed by project code; it holds
- *  one entry per project ever shown, which is live state, and nothing per
- *  update. */
+ *  one entry per project ever shown (~1 KB with its row), which is live
+ *  state, and nothing per update. */
 #include "status_cache.h"
 
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include "tables.h"
 
 struct status_cache {
-    status_entry_t *slots;
+    status_entry_t **slots;      /* entries apart: a slot costs 8 bytes    */
     size_t cap;                  /* a power of two                         */
     size_t n;
     uint64_t gen;                /* entries of an older generation are stale */
@@ -54,18 +54,21 @@ status_cache_destroy (status_cache_t **self_p)
     if (!self)
         return;
     for (size_t i = 0; i < self->cap; i++)
-        s_entry_free (&self->slots[i]);
+        if (self->slots[i]) {
+            s_entry_free (self->slots[i]);
+            free (self->slots[i]);
+        }
     free (self->slots);
     free (self);
     *self_p = NULL;
 }
 
 /*  The slot of code: its entry, or the empty slot where it would go. */
-static status_entry_t *
-s_slot (status_entry_t *slots, size_t cap, const char *code, size_t len)
+static status_entry_t **
+s_slot (status_entry_t **slots, size_t cap, const char *code, size_t len)
 {
     size_t i = (size_t) s_hash (code, len) & (cap - 1);
-    while (slots[i].code && !(strlen (slots[i].code) == len && memcmp (slots[i].code, code, len) == 0))
+    while (slots[i] && !(strlen (slots[i]->code) == len && memcmp (slots[i]->code, code, len) == 0))
         i = (i + 1) & (cap - 1);
     return &slots[i];
 }
@@ -74,10 +77,10 @@ static void
 s_grow (status_cache_t *self)
 {
     size_t cap = self->cap * 2;
-    status_entry_t *slots = pmo_calloc (cap, sizeof *slots);
+    status_entry_t **slots = pmo_calloc (cap, sizeof *slots);
     for (size_t i = 0; i < self->cap; i++)
-        if (self->slots[i].code)
-            *s_slot (slots, cap, self->slots[i].code, strlen (self->slots[i].code)) = self->slots[i];
+        if (self->slots[i])
+            *s_slot (slots, cap, self->slots[i]->code, strlen (self->slots[i]->code)) = self->slots[i];
     free (self->slots);
     self->slots = slots;
     self->cap = cap;
@@ -86,16 +89,18 @@ s_grow (status_cache_t *self)
 status_entry_t *
 status_cache_get (status_cache_t *self, const char *code, size_t len)
 {
-    status_entry_t *e = s_slot (self->slots, self->cap, code, len);
-    if (e->code)
-        return e;
+    status_entry_t **slot = s_slot (self->slots, self->cap, code, len);
+    if (*slot)
+        return *slot;
     if (2 * (self->n + 1) > self->cap) {  /* at most half full */
         s_grow (self);
-        e = s_slot (self->slots, self->cap, code, len);
+        slot = s_slot (self->slots, self->cap, code, len);
     }
+    status_entry_t *e = pmo_calloc (1, sizeof *e);
     e->code = pmo_malloc (len + 1);
     memcpy (e->code, code, len);
     e->code[len] = '\0';
+    *slot = e;
     self->n++;
     return e;
 }
@@ -180,8 +185,8 @@ status_cache_on_write (void *arg, unsigned db, const void *key, size_t key_len)
     case DB_SCORES: {
         /*  Keyed "project \0 ...": that project's row is stale. */
         size_t len = strnlen (key, key_len);
-        status_entry_t *e = s_slot (self->slots, self->cap, key, len);
-        if (e->code)
+        status_entry_t *e = *s_slot (self->slots, self->cap, key, len);
+        if (e)
             e->is_fresh = false;
         return;
     }

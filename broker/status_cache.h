@@ -40,7 +40,7 @@ status_cache_t *status_cache_new (void);
 void status_cache_destroy (status_cache_t **self_p);
 
 /*  The entry of project code (len bytes), created empty (not fresh) when
- *  new.  The pointer is valid until the next status_cache_get. */
+ *  new.  Entries live as long as the cache. */
 status_entry_t *status_cache_get (status_cache_t *self, const char *code, size_t len);
 
 /*  True when e holds the row for (as_of, today) and nothing behind it has
