@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -95,9 +96,13 @@ s_exit_status (int st)
 
 /*  Waits for pid to exit within timeout_ms (then kills it).  Returns the
  *  exit status, or -1 on timeout. */
+static uint64_t s_proc_field (pid_t pid, const char *file, const char *key);
+
 static int
-s_wait (pid_t pid, int timeout_ms)
+s_wait (pid_t pid, int timeout_ms, long *peak_rss_kb)
 {
+    struct rusage ru;
+    memset (&ru, 0, sizeof ru);
     int pfd = (int) syscall (SYS_pidfd_open, pid, 0);
     if (pfd >= 0) {
         struct pollfd item = {pfd, POLLIN, 0};
@@ -107,15 +112,21 @@ s_wait (pid_t pid, int timeout_ms)
         while (n < 0 && errno == EINTR);
         close (pfd);
         int st;
-        if (n == 1 && waitpid (pid, &st, 0) == pid)
+        if (n == 1 && wait4 (pid, &st, 0, &ru) == pid) {
+            if (peak_rss_kb)
+                *peak_rss_kb = ru.ru_maxrss;
             return s_exit_status (st);
+        }
     } else {
         int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
         while (pmo_clock_mono_ms () < deadline) {
             int st;
-            pid_t r = waitpid (pid, &st, WNOHANG);
-            if (r == pid)
+            pid_t r = wait4 (pid, &st, WNOHANG, &ru);
+            if (r == pid) {
+                if (peak_rss_kb)
+                    *peak_rss_kb = ru.ru_maxrss;
                 return s_exit_status (st);
+            }
             if (r < 0)
                 return -1;
             struct timespec ts = {0, 200 * 1000};
@@ -131,13 +142,37 @@ s_wait (pid_t pid, int timeout_ms)
 int
 env_run_timed (const char *const *argv, const char *out_path, int timeout_ms, int64_t *wall_ns)
 {
+    return env_run_measured (argv, out_path, timeout_ms, wall_ns, NULL);
+}
+
+int
+env_run_measured (const char *const *argv, const char *out_path, int timeout_ms, int64_t *wall_ns,
+                  long *peak_rss_kb)
+{
     int64_t t0 = pmo_clock_mono_ns ();
     pid_t pid = s_spawn (argv, out_path);
     if (pid < 0)
         return -1;
-    int st = s_wait (pid, timeout_ms);
+    int st = s_wait (pid, timeout_ms, peak_rss_kb);
     *wall_ns = pmo_clock_mono_ns () - t0;
     return st;
+}
+
+int
+env_idle_rss (const char *const *argv, const char *out_path, int idle_ms, long *rss_kb, long *anon_kb)
+{
+    *rss_kb = *anon_kb = 0;
+    pid_t pid = s_spawn (argv, out_path);
+    if (pid < 0)
+        return -1;
+    struct timespec ts = {idle_ms / 1000, (long) (idle_ms % 1000) * 1000000L};
+    nanosleep (&ts, NULL);
+    *rss_kb = (long) s_proc_field (pid, "status", "VmRSS:");
+    *anon_kb = (long) s_proc_field (pid, "status", "RssAnon:");
+    kill (pid, SIGTERM);
+    int st = s_wait (pid, 10000, NULL);
+    /*  Still running when measured, and stopped by our SIGTERM: as expected. */
+    return *rss_kb > 0 ? 0 : (st ? st : -1);
 }
 
 /*  Path of an ipc:// endpoint. */
@@ -248,7 +283,7 @@ env_pmod_stop (pmod_t *p)
         env_pmod_log_tail (p);
     } else {
         kill (p->pid, SIGTERM);
-        st = s_wait (p->pid, 60000);
+        st = s_wait (p->pid, 60000, NULL);
     }
     atomic_store (&s_watched, 0);
     p->pid = 0;
@@ -390,6 +425,12 @@ long
 env_peak_rss_kb (pid_t pid)
 {
     return (long) s_proc_field (pid, "status", "VmHWM:");
+}
+
+long
+env_rss_anon_kb (pid_t pid)
+{
+    return (long) s_proc_field (pid, "status", "RssAnon:");
 }
 
 void

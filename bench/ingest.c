@@ -20,6 +20,7 @@ typedef struct {
     uint64_t events_min_received;  /* the slowest subscriber's count        */
     double cpu_s, cpu_total_s, bench_cpu_s;
     long rss_kb, bench_rss_kb;
+    long rss_anon_kb;              /* pmod's RssAnon after the run            */
     uint64_t data_bytes;
     uint64_t written;              /* bytes given to write calls in the run */
     uint64_t dev_written;          /* bytes the device wrote in the run     */
@@ -163,6 +164,7 @@ s_pmod_side (bench_t *b, const world_t *w, side_t *out, totals_t *totals, logche
     samples_percentiles (&out->run.ack, &out->ack);
     samples_percentiles (&ev_lat, &out->event);
     out->rss_kb = env_peak_rss_kb (p.pid);
+    out->rss_anon_kb = env_rss_anon_kb (p.pid);
     out->bench_rss_kb = env_peak_rss_kb (0);
     char data[400];
     snprintf (data, sizeof data, "%s/data.mdb", p.data);
@@ -319,6 +321,7 @@ s_side_json (const side_t *s, bool pmod)
         json_object_object_add (o, "pmod_cpu_s", report_num (s->cpu_s, 2));
         json_object_object_add (o, "pmod_cpu_total_s", report_num (s->cpu_total_s, 2));
         json_object_object_add (o, "pmod_peak_rss_kb", json_object_new_int64 (s->rss_kb));
+        json_object_object_add (o, "pmod_rss_anon_kb", json_object_new_int64 (s->rss_anon_kb));
         json_object_object_add (o, "bench_cpu_s", report_num (s->bench_cpu_s, 2));
         json_object_object_add (o, "bench_peak_rss_kb", json_object_new_int64 (s->bench_rss_kb));
     } else {
@@ -366,6 +369,7 @@ s_print (const bench_t *b, const world_t *w, const side_t *pm, const side_t *raw
     }
     printf ("  %-28s %14.2f %14s\n", "pmod CPU s (run)", pm->cpu_s, "-");
     printf ("  %-28s %14.1f %14s\n", "pmod peak RSS MiB", (double) pm->rss_kb / 1024.0, "-");
+    printf ("  %-28s %14.1f %14s\n", "pmod RssAnon MiB (end)", (double) pm->rss_anon_kb / 1024.0, "-");
     printf ("  %-28s %14.2f %14.2f\n", "bench CPU s (agents, subs)", pm->bench_cpu_s, raw->cpu_s);
     printf ("  %-28s %14.1f %14s\n", "bench peak RSS MiB", (double) pm->bench_rss_kb / 1024.0, "-");
     if (raw->run.rate > 0)

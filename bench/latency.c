@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "bench.h"
 #include "pmo/pmo_clock.h"
@@ -75,6 +76,7 @@ mode_latency (bench_t *b)
     char date[11];
     pmo_date_format (pmo_date_from_ms (now_ms) - w.n_days - 5, date);
     int shots_ok = 0;
+    long shot_peak_kb = 0;
     if (o->oneshots)
         bench_note ("latency: %d one-shot pmo-agent runs", o->oneshots);
     for (int i = 0; i < o->oneshots && !b->failed; i++) {
@@ -82,7 +84,10 @@ mode_latency (bench_t *b)
                               "--timeout", "30000", "time", "--person", w.people[0], "--project", w.projects[0],
                               "--minutes", minutes, "--date", date, "--activity", "dev", NULL};
         int64_t ns;
-        int st = env_run_timed (argv, out, 60000, &ns);
+        long peak_kb = 0;
+        int st = env_run_measured (argv, out, 60000, &ns, &peak_kb);
+        if (peak_kb > shot_peak_kb)
+            shot_peak_kb = peak_kb;
         if (st != 0) {
             bench_fail (b, false, "pmo-agent time: exit status %d (see %s)", st, out);
             break;
@@ -91,6 +96,19 @@ mode_latency (bench_t *b)
         shots_ok++;
     }
     samples_percentiles (&shots, &shot);
+
+    /*  pmo-agent run, idle: nothing in its spool, connected, heartbeating. */
+    long idle_kb = 0, idle_anon_kb = 0;
+    if (o->oneshots && !b->failed) {
+        char spool[320], idle_state[320];
+        snprintf (spool, sizeof spool, "%s/agent-spool", p.dir);
+        snprintf (idle_state, sizeof idle_state, "%s/agent-idle-state", p.dir);
+        mkdir (spool, 0700);
+        const char *argv[] = {o->agent, "--endpoint", p.endpoint, "--agent", "bench-idle", "--state", idle_state,
+                              "run", "--spool", spool, NULL};
+        if (env_idle_rss (argv, out, 1500, &idle_kb, &idle_anon_kb) != 0)
+            bench_note ("latency: pmo-agent run did not stay up to be measured (see %s)", out);
+    }
 
     /*  Totals: the paced updates plus the one-shots. */
     sums_t *expect = pmo_calloc ((size_t) w.n_projects, sizeof *expect);
@@ -134,6 +152,9 @@ mode_latency (bench_t *b)
         json_object_object_add (j, "rates", arr);
         json_object *js = report_pct (&shot);
         json_object_object_add (j, "oneshot_ms", js);
+        json_object_object_add (j, "oneshot_peak_rss_kb", json_object_new_int64 (shot_peak_kb));
+        json_object_object_add (j, "agent_idle_rss_kb", json_object_new_int64 (idle_kb));
+        json_object_object_add (j, "agent_idle_rss_anon_kb", json_object_new_int64 (idle_anon_kb));
         json_object *jt = json_object_new_object ();
         json_object_object_add (jt, "exact", json_object_new_boolean (totals.exact));
         json_object_object_add (jt, "updates", json_object_new_int64 ((int64_t) totals.updates));
@@ -151,8 +172,12 @@ mode_latency (bench_t *b)
                     rates[r].run.rate, rates[r].ack.p50_ms, rates[r].ack.p99_ms, rates[r].ack.p999_ms,
                     rates[r].ack.max_ms, (double) rates[r].run.max_lag_ns / 1e6);
         if (shot.n)
-            printf ("  one-shot pmo-agent time (start to exit, %zu runs): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-                    shot.n, shot.p50_ms, shot.p99_ms, shot.max_ms);
+            printf ("  one-shot pmo-agent time (start to exit, %zu runs): p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                    "peak RSS %.1f MiB\n",
+                    shot.n, shot.p50_ms, shot.p99_ms, shot.max_ms, (double) shot_peak_kb / 1024.0);
+        if (idle_kb)
+            printf ("  pmo-agent run, idle: RSS %.1f MiB (anonymous %.1f MiB; the rest is shared code)\n",
+                    (double) idle_kb / 1024.0, (double) idle_anon_kb / 1024.0);
         if (totals.exact)
             printf ("  totals: exact (%llu updates, %lld minutes, %lld cents)\n", (unsigned long long) totals.updates,
                     (long long) totals.minutes, (long long) totals.money_minor);

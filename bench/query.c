@@ -12,7 +12,9 @@
  *  number of projects, not of entries.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <zmq.h>
 
 #include "bench.h"
 #include "pmo/pmo_clock.h"
@@ -55,8 +57,35 @@ s_time_cmd (bench_t *b, const char *const *argv, int runs, const char *what, dou
     return rc;
 }
 
-/*  The status request alone (no pmoctl: no process start, no JSON
- *  formatting), warm: median of runs, in ms. */
+/*  Sends req and waits (up to timeout_ms) for a reply's body frame, which
+ *  *frame receives undecoded.  Returns PMO_OK, PMO_ETIMEOUT or an errno. */
+static int
+s_call_raw (pmo_client_t *c, Pmo__Request *req, int timeout_ms, zmq_msg_t *frame)
+{
+    int rc = pmo_client_send (c, req);
+    void *sock = pmo_client_socket (c);
+    int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
+    while (!rc) {
+        zmq_pollitem_t item = {sock, 0, ZMQ_POLLIN, 0};
+        int64_t left = deadline - pmo_clock_mono_ms ();
+        int n = zmq_poll (&item, 1, (long) (left > 0 ? left : 0));
+        if (n <= 0)
+            return n == 0 ? PMO_ETIMEOUT : errno;
+        int more = 1, frames = 0;
+        while (more) {
+            if (zmq_msg_recv (frame, sock, 0) < 0)
+                return errno;
+            more = zmq_msg_more (frame);
+            frames++;
+        }
+        if (frames == 2)
+            return PMO_OK;
+    }
+    return rc;
+}
+
+/*  The status request alone (no pmoctl: no process start, no decoding,
+ *  no JSON), warm: median of runs, in ms.  Checked after the clock stops. */
 static int
 s_time_rpc (bench_t *b, const char *endpoint, int runs, double *ms)
 {
@@ -68,13 +97,18 @@ s_time_rpc (bench_t *b, const char *endpoint, int runs, double *ms)
         Pmo__StatusQuery q = PMO__STATUS_QUERY__INIT;
         req.body_case = PMO__REQUEST__BODY_STATUS;
         req.status = &q;
-        Pmo__Reply *reply = NULL;
+        zmq_msg_t frame;
+        zmq_msg_init (&frame);
         int64_t t0 = pmo_clock_mono_ns ();
-        rc = check_call (c, &req, 600000, &reply);
+        rc = s_call_raw (c, &req, 600000, &frame);
         samples_add (&s, pmo_clock_mono_ns () - t0);
-        if (!rc && reply->status != PMO__STATUS__STATUS_OK)
+        Pmo__Reply *reply = rc ? NULL : pmo_wire_reply_unpack (zmq_msg_data (&frame), zmq_msg_size (&frame));
+        if (!rc && (!reply || !reply->has_corr || reply->corr != req.corr))
+            rc = PMO_EPROTO;
+        else if (!rc && reply->status != PMO__STATUS__STATUS_OK)
             rc = pmo_client_status_rc (reply->status);
         pmo_wire_free (reply);
+        zmq_msg_close (&frame);
     }
     pmo_client_close (&c);
     if (rc) {
@@ -101,23 +135,60 @@ s_restart_cold (bench_t *b, pmod_t *p, double *startup_ms)
     return rc;
 }
 
+/*  pmod's own memory (RssAnon: without the LMDB map) after so many updates
+ *  processed: it should follow the live state (projects, people, caches),
+ *  not the number of updates. */
+static const int64_t s_rss_marks[] = {100000, 500000, 1000000, 2000000, 5000000, 10000000};
+
+typedef struct {
+    int64_t updates;
+    long anon_kb;
+} rss_mark_t;
+
+/*  Loads up to `to` entries, stopping at each RSS mark on the way to read
+ *  pmod's RssAnon into marks. */
 static int
-s_step (bench_t *b, pmod_t *p, const world_t *w, agent_t *agents, int64_t *loaded, step_t *st)
+s_load (bench_t *b, pmod_t *p, agent_t *agents, int64_t *loaded, int64_t to, rss_mark_t *marks, size_t *n_marks,
+        double *rate)
 {
     const opts_t *o = &b->o;
-    uint64_t todo = (uint64_t) (st->entries - *loaded);
-    bench_note ("query: loading %llu entries (to %lld)", (unsigned long long) todo, (long long) st->entries);
-    for (int i = 0; i < o->agents; i++)
-        agents[i].count = todo / (uint64_t) o->agents + ((uint64_t) i < todo % (uint64_t) o->agents);
-    run_t run;
-    load_run (agents, o->agents, &run);
-    samples_free (&run.ack);
-    if (run.failed) {
-        bench_fail (b, false, "query load: %s", run.why);
-        return PMO_EINTERNAL;
+    double wall = 0;
+    uint64_t acked = 0;
+    while (*loaded < to) {
+        int64_t stop = to;
+        for (size_t i = 0; i < PMO_ARRAY_LEN (s_rss_marks); i++)
+            if (s_rss_marks[i] > *loaded && s_rss_marks[i] < stop)
+                stop = s_rss_marks[i];
+        uint64_t todo = (uint64_t) (stop - *loaded);
+        for (int i = 0; i < o->agents; i++)
+            agents[i].count = todo / (uint64_t) o->agents + ((uint64_t) i < todo % (uint64_t) o->agents);
+        run_t run;
+        load_run (agents, o->agents, &run);
+        samples_free (&run.ack);
+        if (run.failed) {
+            bench_fail (b, false, "query load: %s", run.why);
+            return PMO_EINTERNAL;
+        }
+        *loaded += (int64_t) run.acked;
+        acked += run.acked;
+        wall += run.wall_s;
+        for (size_t i = 0; i < PMO_ARRAY_LEN (s_rss_marks); i++)
+            if (s_rss_marks[i] == *loaded && *n_marks < PMO_ARRAY_LEN (s_rss_marks))
+                marks[(*n_marks)++] = (rss_mark_t) {*loaded, env_rss_anon_kb (p->pid)};
     }
-    *loaded += (int64_t) run.acked;
-    st->load_rate = run.rate;
+    *rate = wall > 0 ? (double) acked / wall : 0;
+    return PMO_OK;
+}
+
+static int
+s_step (bench_t *b, pmod_t *p, const world_t *w, agent_t *agents, int64_t *loaded, step_t *st, rss_mark_t *marks,
+        size_t *n_marks)
+{
+    const opts_t *o = &b->o;
+    bench_note ("query: loading %lld entries (to %lld)", (long long) (st->entries - *loaded),
+                (long long) st->entries);
+    if (s_load (b, p, agents, loaded, st->entries, marks, n_marks, &st->load_rate))
+        return PMO_EINTERNAL;
 
     sums_t *expect = pmo_calloc ((size_t) w->n_projects, sizeof *expect);
     for (int i = 0; i < o->agents; i++)
@@ -188,11 +259,13 @@ mode_query (bench_t *b)
     step_t *steps = pmo_calloc (o->n_entries, sizeof *steps);
     size_t n_steps = 0;
     int64_t loaded = 0;
+    rss_mark_t marks[PMO_ARRAY_LEN (s_rss_marks)];
+    size_t n_marks = 0;
     for (size_t i = 0; i < o->n_entries && !rc; i++) {
         if (o->entries[i] <= loaded)
             continue;
         steps[n_steps].entries = o->entries[i];
-        rc = s_step (b, &p, &w, agents, &loaded, &steps[n_steps]);
+        rc = s_step (b, &p, &w, agents, &loaded, &steps[n_steps], marks, &n_marks);
         n_steps++;
     }
     env_pmod_stop (&p);
@@ -220,6 +293,14 @@ mode_query (bench_t *b)
             json_object_array_add (arr, x);
         }
         json_object_object_add (j, "steps", arr);
+        json_object *jm = json_object_new_array ();
+        for (size_t i = 0; i < n_marks; i++) {
+            json_object *x = json_object_new_object ();
+            json_object_object_add (x, "updates", json_object_new_int64 (marks[i].updates));
+            json_object_object_add (x, "pmod_rss_anon_kb", json_object_new_int64 (marks[i].anon_kb));
+            json_object_array_add (jm, x);
+        }
+        json_object_object_add (j, "pmod_rss_anon", jm);
         json_object_object_add (b->doc, "query", j);
     } else {
         printf ("\nquery: %d projects, entries 78%% time / 22%% cost loaded by %d agents (window %d); "
@@ -238,6 +319,15 @@ mode_query (bench_t *b)
                     s->status_cold_ms, s->status_warm_ms, s->status_rpc_ms, s->show_cold_ms, s->show_warm_ms,
                     s->startup_ms,
                     report_bytes (s->data_bytes, c3, sizeof c3), s->exact ? "exact" : "WRONG");
+        }
+        if (n_marks) {
+            printf ("  pmod RssAnon (own memory, without the LMDB map) after N updates processed:");
+            for (size_t i = 0; i < n_marks; i++) {
+                char c[32];
+                printf ("%s %s: %.1f MiB", i ? "," : "", report_count ((double) marks[i].updates, c, sizeof c),
+                        (double) marks[i].anon_kb / 1024.0);
+            }
+            printf ("\n");
         }
         fflush (stdout);
     }

@@ -58,6 +58,7 @@ typedef struct {
     int64_t next_scan_mono;      /* monotonic ms of the next scan         */
     uint64_t n_requests;
     uint64_t n_commits;
+    struct status_cache *status_cache;  /* packed status rows (status_cache.h) */
 } broker_t;
 
 /*  One request while it is being handled.  Handlers return an rc and fill

@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "broker.h"
+#include "pmo/pmo_wire_scan.h"
+#include "status_cache.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -321,27 +323,115 @@ s_rollup_msg (req_t *r, const bucket_t *b, int32_t as_of)
     return m;
 }
 
-/*  A project's programme's portfolio, "-" when there is none. */
+/*  A project's programme's portfolio, "-" when there is none.  Remembered
+ *  for the request in *memo: a portfolio has few programmes and many
+ *  projects. */
+typedef struct {
+    const char *programme;
+    const char *portfolio;
+} portfolio_of_t;
+
 static const char *
-s_portfolio_of (req_t *r, const char *programme)
+s_portfolio_of (req_t *r, const char *programme, vec_t *memo)
 {
     if (!programme || !*programme)
         return "-";
+    for (size_t i = 0; i < memo->n; i++) {
+        const portfolio_of_t *m = memo->items[i];
+        if (streq (m->programme, programme))
+            return m->portfolio;
+    }
     Pmo__Programme *p = NULL;
     pmo_key_t k;
     tables_key_code (&k, programme);
-    if (tables_get (r->txn, DB_PROGRAMMES, &k, &pmo__programme__descriptor, (void **) &p) != PMO_OK)
-        return "-";
-    req_keep (r, p);
-    return p->portfolio && *p->portfolio ? p->portfolio : "-";
+    const char *portfolio = "-";
+    if (tables_get (r->txn, DB_PROGRAMMES, &k, &pmo__programme__descriptor, (void **) &p) == PMO_OK) {
+        req_keep (r, p);
+        portfolio = p->portfolio && *p->portfolio ? p->portfolio : "-";
+    }
+    portfolio_of_t *m = req_keep_mem (r, pmo_malloc (sizeof *m));
+    m->programme = req_keep_mem (r, pmo_strdup (programme));
+    m->portfolio = portfolio;
+    s_push (r, memo, m);
+    return portfolio;
+}
+
+/*  Computes project (packed in val) as of as_of into e: its row packed,
+ *  with its length in front, as a pre-packed field carries it. */
+static int
+s_status_row (req_t *r, const pmo_val_t *val, int32_t as_of, int32_t today, status_entry_t *e)
+{
+    /*  A req of its own: this row's decoded records go as soon as it is
+     *  packed, instead of 10,000 projects' worth at the end. */
+    req_t sub = *r;
+    sub.owned = NULL;
+    sub.n_owned = sub.cap_owned = 0;
+    Pmo__Project *p = req_keep (&sub, pmo_wire_unpack (&pmo__project__descriptor, val->data, val->len));
+    int rc = p ? PMO_OK : req_fail (&sub, PMO_ECORRUPT, "", "a stored Project does not decode");
+    figures_t f;
+    if (!rc)
+        rc = analytics_project (&sub, p, as_of, &f);
+    if (!rc) {
+        Pmo__StatusRow row = PMO__STATUS_ROW__INIT;
+        row.project = p;
+        row.totals = f.totals;
+        vec_t ms = {(void **) f.milestones, f.n_milestones, f.n_milestones};
+        row.next_milestone = s_next_milestone (&ms);
+        row.evm = f.has_evm ? analytics_evm_msg (&sub, &f.evm, p->currency, as_of) : NULL;
+        row.health = s_health_msg (&sub, p->code, &f.health);
+        row.has_missed_milestones = true;
+        row.missed_milestones = f.missed;
+        size_t n = protobuf_c_message_get_packed_size (&row.base);
+        pmo_buf_reserve (&e->row, n + 10);
+        e->row.len = pmo_wire_put_varint (e->row.data, n);
+        e->row.len += protobuf_c_message_pack (&row.base, e->row.data + e->row.len);
+        status_entry_set (e, p->programme, p->team, p->currency);
+        e->is_cancelled = p->status == PMO__PROJECT_STATUS__PROJECT_CANCELLED;
+        e->has_evm = f.has_evm;
+        e->evm = f.evm;
+        status_cache_mark_fresh (r->broker->status_cache, e, as_of, today);
+    }
+    r->reason = sub.reason;
+    req_release (&sub);
+    return rc;
+}
+
+/*  A field of the view, pre-packed: data is what follows the tag (for a
+ *  length-delimited field, its length and then its bytes). */
+static void
+s_raw_field (vec_t *fields, req_t *r, uint32_t id, ProtobufCWireType type, uint8_t *data, size_t len)
+{
+    ProtobufCMessageUnknownField *u = req_keep_mem (r, pmo_malloc (sizeof *u));
+    u->tag = id;
+    u->wire_type = type;
+    u->data = data;
+    u->len = len;
+    s_push (r, fields, u);
+}
+
+/*  msg packed behind its length, owned by r. */
+static uint8_t *
+s_packed_len (req_t *r, const ProtobufCMessage *msg, size_t *len)
+{
+    size_t n = protobuf_c_message_get_packed_size (msg);
+    uint8_t *buf = req_keep_mem (r, pmo_malloc (n + 10));
+    *len = pmo_wire_put_varint (buf, n);
+    *len += protobuf_c_message_pack (msg, buf + *len);
+    return buf;
+}
+
+static uint32_t
+s_field_id (const char *name)
+{
+    return protobuf_c_message_descriptor_get_field_by_name (&pmo__status_view__descriptor, name)->id;
 }
 
 int
 handle_status (req_t *r)
 {
     const Pmo__StatusQuery *q = r->req->status;
-    int32_t as_of;
-    int rc = req_date (r, "as_of", q->as_of, false, pmo_date_from_ms (r->now_ms), &as_of);
+    int32_t as_of, today = pmo_date_from_ms (r->now_ms);
+    int rc = req_date (r, "as_of", q->as_of, false, today, &as_of);
     void *filter;
     if (!rc && q->programme && *q->programme)
         rc = req_load (r, DB_PROGRAMMES, q->programme, "programme", &pmo__programme__descriptor, &filter);
@@ -349,53 +439,64 @@ handle_status (req_t *r)
         rc = req_load (r, DB_TEAMS, q->team, "team", &pmo__team__descriptor, &filter);
     if (rc)
         return rc;
-    vec_t projects = {0}, rows = {0}, buckets = {0};
-    rc = s_scan (r, DB_PROJECTS, NULL, 0, &pmo__project__descriptor, &projects);
+    status_cache_t *cache = r->broker->status_cache;
+    status_cache_check_policy (cache, &r->broker->policy.rag);
+
+    /*  The view goes out as pre-packed fields (protobuf-c writes a message's
+     *  unknown fields verbatim): the rows are copied from the cache, and
+     *  everything is in field order, rows first, which pmoctl streams to
+     *  JSON without unpacking.  The cache's bytes stay put until this reply
+     *  is packed: nothing else runs in between. */
+    vec_t fields = {0}, buckets = {0}, portfolios = {0};
+    pmo_cursor_t *cur;
+    rc = pmo_cursor_open (r->txn, DB_PROJECTS, &cur);
     if (rc)
-        return rc;
-    for (size_t i = 0; i < projects.n; i++) {
-        Pmo__Project *p = projects.items[i];
-        if (q->programme && *q->programme && !(p->programme && streq (p->programme, q->programme)))
+        return req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
+    uint32_t rows_id = s_field_id ("rows");
+    pmo_val_t k, val;
+    for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &val); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &val)) {
+        status_entry_t *e = status_cache_get (cache, k.data, strnlen (k.data, k.len));
+        if (!status_cache_is_fresh (cache, e, as_of, today) && (rc = s_status_row (r, &val, as_of, today, e)))
+            break;
+        if (q->programme && *q->programme && !(e->programme && streq (e->programme, q->programme)))
             continue;
-        if (q->team && *q->team && !(p->team && streq (p->team, q->team)))
+        if (q->team && *q->team && !(e->team && streq (e->team, q->team)))
             continue;
-        figures_t f;
-        rc = analytics_project (r, p, as_of, &f);
-        if (rc)
-            return rc;
-        Pmo__StatusRow *row = req_keep_mem (r, pmo_malloc (sizeof *row));
-        pmo__status_row__init (row);
-        row->project = p;
-        row->totals = f.totals;
-        vec_t ms = {(void **) f.milestones, f.n_milestones, f.n_milestones};
-        row->next_milestone = s_next_milestone (&ms);
-        row->evm = f.has_evm ? analytics_evm_msg (r, &f.evm, p->currency, as_of) : NULL;
-        row->health = s_health_msg (r, p->code, &f.health);
-        row->has_missed_milestones = true;
-        row->missed_milestones = f.missed;
-        s_push (r, &rows, row);
+        s_raw_field (&fields, r, rows_id, PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, e->row.data, e->row.len);
         /*  Cancelled projects stay listed but do not count in roll-ups, nor
          *  do projects whose figures overflow. */
-        if (p->status == PMO__PROJECT_STATUS__PROJECT_CANCELLED || !f.has_evm)
+        if (e->is_cancelled || !e->has_evm)
             continue;
-        const char *programme = p->programme && *p->programme ? p->programme : "-";
-        s_bucket_add (r, &buckets, "programme", programme, p->currency, &f.evm);
-        s_bucket_add (r, &buckets, "portfolio", s_portfolio_of (r, p->programme), p->currency, &f.evm);
-        s_bucket_add (r, &buckets, "total", "", p->currency, &f.evm);
+        const char *programme = e->programme && *e->programme ? e->programme : "-";
+        s_bucket_add (r, &buckets, "programme", programme, e->currency, &e->evm);
+        s_bucket_add (r, &buckets, "portfolio", s_portfolio_of (r, e->programme, &portfolios), e->currency,
+                      &e->evm);
+        s_bucket_add (r, &buckets, "total", "", e->currency, &e->evm);
     }
+    pmo_cursor_close (&cur);
+    if (rc != PMO_OK && rc != PMO_ENOTFOUND)
+        return r->reason.text[0] ? rc : req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
+
+    uint8_t *now = req_keep_mem (r, pmo_malloc (10));
+    s_raw_field (&fields, r, s_field_id ("now_ms"), PROTOBUF_C_WIRE_TYPE_VARINT, now,
+                 pmo_wire_put_varint (now, (uint64_t) r->now_ms));
+    for (size_t i = 0; i < buckets.n; i++) {
+        size_t len;
+        uint8_t *data = s_packed_len (r, &s_rollup_msg (r, buckets.items[i], as_of)->base, &len);
+        s_raw_field (&fields, r, s_field_id ("rollups"), PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, data, len);
+    }
+    uint8_t *date = req_keep_mem (r, pmo_malloc (1 + 11));
+    date[0] = 10;                                /* the length: YYYY-MM-DD */
+    pmo_date_format (as_of, (char *) date + 1);  /* and a NUL after it, not sent */
+    s_raw_field (&fields, r, s_field_id ("as_of"), PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, date, 11);
+
     Pmo__StatusView *view = req_keep_mem (r, pmo_malloc (sizeof *view));
     pmo__status_view__init (view);
-    view->rows = (Pmo__StatusRow **) rows.items;
-    view->n_rows = rows.n;
-    view->has_now_ms = true;
-    view->now_ms = r->now_ms;
-    char *date = req_keep_mem (r, pmo_malloc (11));
-    pmo_date_format (as_of, date);
-    view->as_of = date;
-    view->rollups = req_keep_mem (r, pmo_calloc (buckets.n + 1, sizeof *view->rollups));
-    view->n_rollups = buckets.n;
-    for (size_t i = 0; i < buckets.n; i++)
-        view->rollups[i] = s_rollup_msg (r, buckets.items[i], as_of);
+    view->base.n_unknown_fields = fields.n;
+    view->base.unknown_fields = req_keep_mem (r, pmo_calloc (fields.n, sizeof *view->base.unknown_fields));
+    for (size_t i = 0; i < fields.n; i++)
+        view->base.unknown_fields[i] = *(ProtobufCMessageUnknownField *) fields.items[i];
     r->reply->body_case = PMO__REPLY__BODY_STATUS_VIEW;
     r->reply->status_view = view;
     return PMO_OK;

@@ -290,28 +290,35 @@ s_read_reply (pmo_client_t *self, Pmo__Reply **reply_p)
 }
 
 int
+pmo_client_wait (pmo_client_t *self, int64_t deadline_ms)
+{
+    for (;;) {
+        int64_t left = deadline_ms - pmo_clock_mono_ms ();
+        if (left < 0)
+            left = 0;
+        zmq_pollitem_t items[] = {{self->sock, 0, ZMQ_POLLIN, 0}, {self->monitor, 0, ZMQ_POLLIN, 0}};
+        int n = zmq_poll (items, self->monitor ? 2 : 1, (long) left);
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            return PMO_ETIMEOUT;
+        if (self->monitor && (items[1].revents & ZMQ_POLLIN) && s_monitor_refused (self))
+            return PMO_EDENIED;
+        if (items[0].revents & ZMQ_POLLIN)
+            return PMO_OK;
+    }
+}
+
+int
 pmo_client_recv (pmo_client_t *self, int timeout_ms, Pmo__Reply **reply_p)
 {
     *reply_p = NULL;
     int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
     for (;;) {
-        int64_t left = deadline - pmo_clock_mono_ms ();
-        if (left < 0)
-            left = 0;
-        zmq_pollitem_t items[] = {{self->sock, 0, ZMQ_POLLIN, 0}, {self->monitor, 0, ZMQ_POLLIN, 0}};
-        int n = zmq_poll (items, self->monitor ? 2 : 1, (long) left);
-        if (n < 0) {
-            if (errno == EINTR)
-                return EINTR;
-            return errno;
-        }
-        if (n == 0)
-            return PMO_ETIMEOUT;
-        if (self->monitor && (items[1].revents & ZMQ_POLLIN) && s_monitor_refused (self))
-            return PMO_EDENIED;
-        if (!(items[0].revents & ZMQ_POLLIN))
-            continue;
-        int rc = s_read_reply (self, reply_p);
+        int rc = pmo_client_wait (self, deadline);
+        if (rc)
+            return rc;
+        rc = s_read_reply (self, reply_p);
         if (rc != PMO_EPROTO)
             return rc;
         /*  A malformed reply is skipped; keep waiting until the deadline. */

@@ -33,6 +33,8 @@ struct pmo_store {
     unsigned n_dbs;
     int lock_fd;
     unsigned found_version;
+    pmo_store_write_fn *on_write;  /* NULL, or told of every write        */
+    void *on_write_arg;
 };
 
 struct pmo_txn {
@@ -376,6 +378,8 @@ pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const voi
 {
     if (key_len == 0 || key_len > 511)
         return PMO_ETOOBIG;
+    if (txn->store->on_write)
+        txn->store->on_write (txn->store->on_write_arg, db, key, key_len);
     MDB_val k = {key_len, (void *) key}, v = {data_len, (void *) data};
     unsigned mflags = 0;
     if (flags & PMO_PUT_NOOVERWRITE)
@@ -390,10 +394,19 @@ pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const voi
 int
 pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
 {
+    if (txn->store->on_write)
+        txn->store->on_write (txn->store->on_write_arg, db, key, key_len);
     MDB_val k = {key_len, (void *) key};
     int rc = s_rc (mdb_del (txn->txn, s_dbi (txn, db), &k, NULL));
     txn->n_writes += rc == PMO_OK;
     return rc;
+}
+
+void
+pmo_store_on_write (pmo_store_t *store, pmo_store_write_fn *fn, void *arg)
+{
+    store->on_write = fn;
+    store->on_write_arg = arg;
 }
 
 size_t
@@ -467,6 +480,14 @@ pmo_cursor_get (pmo_cursor_t *cursor, pmo_cursor_op_t op, pmo_val_t *key, pmo_va
 int
 pmo_cursor_del (pmo_cursor_t *cursor)
 {
+    pmo_store_t *store = cursor->txn->store;
+    MDB_val k, v;
+    if (store->on_write && mdb_cursor_get (cursor->cur, &k, &v, MDB_GET_CURRENT) == 0) {
+        MDB_dbi dbi = mdb_cursor_dbi (cursor->cur);
+        for (unsigned db = 0; db < store->n_dbs; db++)
+            if (store->dbi[db] == dbi)
+                store->on_write (store->on_write_arg, db, k.mv_data, k.mv_size);
+    }
     int rc = s_rc (mdb_cursor_del (cursor->cur, 0));
     cursor->txn->n_writes += rc == PMO_OK;
     return rc;

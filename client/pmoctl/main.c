@@ -624,27 +624,25 @@ pmoctl_fail (const char *fmt, ...)
 }
 
 int
-pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p)
+pmoctl_connect (pmoctl_t *ctl)
 {
-    *reply_p = NULL;
-    if (ctl->actor)
-        req->actor = (char *) ctl->actor;
-    int rc = PMO_OK;
-    if (!ctl->client) {
-        char why[600];
-        if (pmo_client_setup_keys (ctl->key_file, ctl->server_key_file, why, sizeof why) != PMO_OK)
-            return pmoctl_fail ("%s", why);
-        rc = pmo_client_open (ctl->endpoint, &ctl->client);
-        if (rc) {
-            fprintf (stderr, "pmoctl: cannot connect to %s: %s\n", ctl->endpoint,
-                     pmo_strerror (rc));
-            /*  A malformed endpoint is the operator's mistake, not an outage. */
-            return rc == EINVAL || rc == EPROTONOSUPPORT ? PMOCTL_EXIT_USAGE
-                                                         : PMOCTL_EXIT_UNREACHABLE;
-        }
+    if (ctl->client)
+        return PMOCTL_EXIT_OK;
+    char why[600];
+    if (pmo_client_setup_keys (ctl->key_file, ctl->server_key_file, why, sizeof why) != PMO_OK)
+        return pmoctl_fail ("%s", why);
+    int rc = pmo_client_open (ctl->endpoint, &ctl->client);
+    if (rc) {
+        fprintf (stderr, "pmoctl: cannot connect to %s: %s\n", ctl->endpoint, pmo_strerror (rc));
+        /*  A malformed endpoint is the operator's mistake, not an outage. */
+        return rc == EINVAL || rc == EPROTONOSUPPORT ? PMOCTL_EXIT_USAGE : PMOCTL_EXIT_UNREACHABLE;
     }
-    Pmo__Reply *reply = NULL;
-    rc = pmo_client_call (ctl->client, req, ctl->timeout_ms, &reply);
+    return PMOCTL_EXIT_OK;
+}
+
+int
+pmoctl_call_failed (pmoctl_t *ctl, int rc)
+{
     if (rc == PMO_ETIMEOUT) {
         fprintf (stderr, "pmoctl: no answer from pmod at %s within %d ms (is pmod running?)\n",
                  ctl->endpoint, ctl->timeout_ms);
@@ -655,10 +653,23 @@ pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p)
                             "to run pmoctl key enrol", ctl->endpoint);
     if (rc == PMO_ETOOBIG)
         return pmoctl_fail ("request too big: over %d bytes, pmod's limit; not sent", PMO_MAX_REQUEST_BYTES);
-    if (rc) {
-        fprintf (stderr, "pmoctl: pmod at %s: %s\n", ctl->endpoint, pmo_strerror (rc));
-        return PMOCTL_EXIT_UNREACHABLE;
-    }
+    fprintf (stderr, "pmoctl: pmod at %s: %s\n", ctl->endpoint, pmo_strerror (rc));
+    return PMOCTL_EXIT_UNREACHABLE;
+}
+
+int
+pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p)
+{
+    *reply_p = NULL;
+    if (ctl->actor)
+        req->actor = (char *) ctl->actor;
+    int rc = pmoctl_connect (ctl);
+    if (rc)
+        return rc;
+    Pmo__Reply *reply = NULL;
+    rc = pmo_client_call (ctl->client, req, ctl->timeout_ms, &reply);
+    if (rc)
+        return pmoctl_call_failed (ctl, rc);
     if (reply->status != PMO__STATUS__STATUS_OK) {
         if (reply->reason && *reply->reason)
             fprintf (stderr, "pmoctl: %s\n", reply->reason);

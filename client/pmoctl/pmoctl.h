@@ -11,6 +11,7 @@
 #define PMOCTL_H
 
 #include <stdio.h>
+#include <zmq.h>
 
 #include "pmo/pmo_client.h"
 #include "pmo/pmo_evm.h"
@@ -84,11 +85,33 @@ struct pmoctl {
  *  the return is PMOCTL_EXIT_USAGE (a rejection: Reply.reason) or
  *  PMOCTL_EXIT_UNREACHABLE (timeout or socket failure). */
 int pmoctl_call (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply **reply_p);
+/*  Opens ctl->client once, with the key files of --key/--server-key (or
+ *  PMO_KEY/PMO_SERVER_KEY): every call to pmod goes through it.  Returns
+ *  PMOCTL_EXIT_OK or an exit code with one line on stderr. */
+int pmoctl_connect (pmoctl_t *ctl);
+/*  The exit code and the one line on stderr for a call that got no reply:
+ *  rc is PMO_ETIMEOUT, PMO_EDENIED (key refused), PMO_ETOOBIG or an errno. */
+int pmoctl_call_failed (pmoctl_t *ctl, int rc);
 
 /*  A query: pmoctl_call, and the reply must carry body `expect` (else one
  *  line on stderr and PMOCTL_EXIT_USAGE). */
 int pmoctl_query (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply__BodyCase expect,
                   Pmo__Reply **reply_p);
+
+/*  A query whose reply body stays packed (packed.c): head is the Reply
+ *  without its body, body points into frame.  Free with pmoctl_packed_free
+ *  whatever the return. */
+typedef struct {
+    zmq_msg_t frame;
+    Pmo__Reply *head;
+    const uint8_t *body;
+    size_t len;
+} pmoctl_packed_t;
+
+/*  As pmoctl_query, with the body of kind `expect` left packed in *r. */
+int pmoctl_query_packed (pmoctl_t *ctl, Pmo__Request *req, Pmo__Reply__BodyCase expect,
+                         pmoctl_packed_t *r);
+void pmoctl_packed_free (pmoctl_packed_t *r);
 
 /*  A write: pmoctl_call, then on success prints {"ok":true,"seq":N} with
  *  --json, else "<what> (seq N)" with what formatted from fmt.  Returns the

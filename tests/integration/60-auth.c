@@ -58,6 +58,11 @@ main (void)
               e.endpoint);
     CHECK_STR (r.err, want);
     run_free (&r);
+    /*  (status reads its reply frames itself: the same line) */
+    r = RUN (PMOCTL_BIN, "--key", stranger.path, "status", "--json");
+    CHECK_EQ_I64 (r.status, 1);
+    CHECK_STR (r.err, want);
+    run_free (&r);
     /*  ...and on events. */
     void *mon;
     void *sub = tsub_open (&e, &stranger.creds, "inproc://mon-stranger", &mon);

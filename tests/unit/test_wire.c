@@ -203,10 +203,151 @@ s_json_stream (void)
     free (text);
 }
 
+/*  The text pmo_json_write prints for msg, or for data unpacked as d when
+ *  msg is NULL and is_packed is false; pmo_json_write_packed's when
+ *  is_packed.  *rc gets the writer's return.  Caller frees. */
+static char *
+s_json_of (const ProtobufCMessageDescriptor *d, const void *data, size_t len, bool is_packed,
+           const char *const *keys, int *rc)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream (&text, &n);
+    if (is_packed)
+        *rc = pmo_json_write_packed (f, d, data, len, keys);
+    else {
+        void *msg = pmo_wire_unpack (d, data, len);
+        *rc = msg ? pmo_json_write (f, msg, keys) : -1;
+        pmo_wire_free (msg);
+    }
+    fclose (f);
+    return text;
+}
+
+/*  Packed bytes straight to JSON give what unpacking them and writing the
+ *  message gives, byte for byte. */
+static void
+s_check_same (const ProtobufCMessageDescriptor *d, const void *msg, const char *const *keys)
+{
+    pmo_buf_t buf = {0};
+    pmo_wire_pack (msg, &buf);
+    int rc_packed, rc_unpacked;
+    char *packed = s_json_of (d, buf.data, buf.len, true, keys, &rc_packed);
+    char *unpacked = s_json_of (d, buf.data, buf.len, false, keys, &rc_unpacked);
+    CHECK_EQ_I64 (rc_packed, 0);
+    CHECK_EQ_I64 (rc_unpacked, 0);
+    CHECK_STR (packed, unpacked);
+    free (packed);
+    free (unpacked);
+    pmo_buf_free (&buf);
+}
+
+static void
+s_json_packed (void)
+{
+    /*  A status view: rows with every kind of field, roll-ups, forced
+     *  arrays, money beside minor units with the currency packed after. */
+    Pmo__Project p = PMO__PROJECT__INIT;
+    p.code = (char *) "APOLLO";
+    p.name = (char *) "Moon \"shot\"\n\t\x01 ✓";
+    p.has_bac_minor = true;
+    p.bac_minor = -12345;
+    p.currency = (char *) "EUR";
+    p.has_status = true;
+    p.status = PMO__PROJECT_STATUS__PROJECT_ON_HOLD;
+    p.has_percent_bp = true;
+    p.percent_bp = -7;
+    Pmo__Ratio cpi = PMO__RATIO__INIT;
+    cpi.has_num = cpi.has_den = true;
+    cpi.num = INT64_MIN;
+    cpi.den = INT64_MAX;
+    Pmo__Evm evm = PMO__EVM__INIT;
+    evm.cpi = &cpi;
+    evm.has_ev_minor = true;
+    evm.ev_minor = UINT32_MAX + 5LL;
+    evm.has_at_days = true;
+    evm.at_days = INT32_MIN;
+    evm.currency = (char *) "JPY";
+    Pmo__Milestone m = PMO__MILESTONE__INIT;
+    m.name = (char *) "";
+    m.has_weight = true;
+    m.weight = UINT32_MAX;
+    Pmo__StatusRow r1 = PMO__STATUS_ROW__INIT, r2 = PMO__STATUS_ROW__INIT;
+    r1.project = &p;
+    r1.evm = &evm;
+    r1.next_milestone = &m;
+    r1.has_missed_milestones = true;
+    r1.missed_milestones = 0;
+    Pmo__Project empty_project = PMO__PROJECT__INIT;
+    r2.project = &empty_project;
+    Pmo__StatusRow *rows[] = {&r1, &r2};
+    Pmo__StatusView view = PMO__STATUS_VIEW__INIT;
+    view.rows = rows;
+    view.n_rows = 2;
+    view.has_now_ms = true;
+    view.now_ms = 1;
+    view.as_of = (char *) "2026-06-30";
+    const char *const keys[] = {"rows", "rollups", NULL};
+    s_check_same (&pmo__status_view__descriptor, &view, keys);
+    s_check_same (&pmo__status_view__descriptor, &view, NULL);
+    Pmo__StatusView none = PMO__STATUS_VIEW__INIT;
+    s_check_same (&pmo__status_view__descriptor, &none, keys);
+
+    /*  Bytes, uint64, a oneof. */
+    Pmo__Event ev = PMO__EVENT__INIT;
+    uint8_t hash[4] = {0xde, 0xad, 0x00, 0x01};
+    ev.has_hash = true;
+    ev.hash.len = 4;
+    ev.hash.data = hash;
+    ev.has_seq = true;
+    ev.seq = UINT64_MAX;
+    ev.body_case = PMO__EVENT__BODY_MILESTONE;
+    ev.milestone = &m;
+    s_check_same (&pmo__event__descriptor, &ev, NULL);
+
+    /*  Repeated scalars, also in the packed encoding protobuf-c's pack never
+     *  uses but an unpack accepts: ReportRow.values (2) = [1, -1, 300]. */
+    Pmo__ReportRow rr = PMO__REPORT_ROW__INIT;
+    int64_t values[] = {1, -1, 300};
+    rr.values = values;
+    rr.n_values = 3;
+    s_check_same (&pmo__report_row__descriptor, &rr, NULL);
+    const uint8_t packed_values[] = {0x12, 13, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0xac, 0x02};
+    int rc;
+    char *a = s_json_of (&pmo__report_row__descriptor, packed_values, sizeof packed_values, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, 0);
+    CHECK_STR (a, "{\"values\":[1,-1,300]}");
+    free (a);
+
+    /*  Bytes an unpack reads differently from their order, or not at all:
+     *  refused, and nothing written.  Ratio: num (1), den (2). */
+    const uint8_t reversed[] = {0x10, 2, 0x08, 1};      /* den before num */
+    const uint8_t twice[] = {0x08, 1, 0x08, 2};         /* num twice: the last wins */
+    const uint8_t truncated[] = {0x08};
+    const uint8_t unknown[] = {0x08, 1, 0xf8, 0x01, 5}; /* field 31 is not Ratio's */
+    a = s_json_of (&pmo__ratio__descriptor, reversed, sizeof reversed, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, -1);
+    CHECK_STR (a, "");
+    free (a);
+    a = s_json_of (&pmo__ratio__descriptor, twice, sizeof twice, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, -1);
+    CHECK_STR (a, "");
+    free (a);
+    a = s_json_of (&pmo__ratio__descriptor, truncated, sizeof truncated, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, -1);
+    CHECK_STR (a, "");
+    free (a);
+    a = s_json_of (&pmo__ratio__descriptor, unknown, sizeof unknown, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, 0);
+    CHECK_STR (a, "{\"num\":1}");
+    free (a);
+}
+
 int
 main (void)
 {
     s_json_stream ();
+    s_json_packed ();
     s_request_round_trip ();
     s_garbage ();
     s_enum_names ();

@@ -54,6 +54,12 @@ void pmo_client_close (pmo_client_t **client_p);
  *  enrolled or revoked) or errno. */
 int pmo_client_call (pmo_client_t *self, Pmo__Request *req, int timeout_ms, Pmo__Reply **reply_p);
 
+/*  Waits until a reply can be read or the monotonic deadline (ms) passes:
+ *  PMO_OK, PMO_ETIMEOUT, PMO_EDENIED when pmod refused this client's key
+ *  in the CURVE handshake, or an errno.  For callers that read the frames
+ *  themselves (pmoctl's zero-copy status). */
+int pmo_client_wait (pmo_client_t *self, int64_t deadline_ms);
+
 /*  Pipelining, for senders with a window: send without waiting (sets
  *  req->corr to a fresh value) and receive whatever reply comes next.
  *  A request that packs to more than PMO_MAX_REQUEST_BYTES is not sent:

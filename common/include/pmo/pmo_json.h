@@ -10,6 +10,7 @@
 #define PMO_JSON_H
 
 #include <json-c/json.h>
+#include <protobuf-c/protobuf-c.h>
 #include <stdio.h>
 
 /*  Returns a new object; caller owns it (json_object_put). */
@@ -24,5 +25,15 @@ const char *pmo_json_text (json_object *obj);
  *  as [] even when empty.  No newline.  Returns 0, or -1 when out reports
  *  an error. */
 int pmo_json_write (FILE *out, const void *msg, const char *const *array_keys);
+
+/*  The same JSON as pmo_json_write would print for the message of
+ *  descriptor d that data (len bytes, packed) unpacks to, written straight
+ *  from the bytes: no unpack, no allocation per field.  Returns 0; -1 when
+ *  out reports an error, or when the bytes are malformed or laid out in a
+ *  way protobuf-c's pack never produces (fields out of order, a singular
+ *  field twice): then nothing at all has been written, and unpacking and
+ *  pmo_json_write gives the answer. */
+int pmo_json_write_packed (FILE *out, const ProtobufCMessageDescriptor *d, const void *data, size_t len,
+                           const char *const *array_keys);
 
 #endif

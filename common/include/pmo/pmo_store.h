@@ -85,6 +85,13 @@ int pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len);
 /*  How many puts and deletes have succeeded in this txn: a caller can tell
  *  whether a failed step left anything behind. */
 size_t pmo_txn_writes (const pmo_txn_t *txn);
+
+/*  Called for every put and delete in a write txn of store (also those a
+ *  child txn later rolls back), before it is made: for in-memory views of
+ *  the data that must be dropped when it changes (pmod's status rows).
+ *  One hook per store; NULL removes it. */
+typedef void (pmo_store_write_fn) (void *arg, unsigned db, const void *key, size_t key_len);
+void pmo_store_on_write (pmo_store_t *store, pmo_store_write_fn *fn, void *arg);
 /*  Number of entries in a database. */
 size_t pmo_db_count (pmo_txn_t *txn, unsigned db);
 

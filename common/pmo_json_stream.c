@@ -1,0 +1,753 @@
+/*  pmo_json_stream: messages written as JSON without building a tree, for
+ *  replies of many megabytes (the status of 10,000 projects is 13 MB).
+ *
+ *  Two sources, one output: an unpacked message (pmo_json_write), or the
+ *  packed bytes themselves (pmo_json_write_packed), which skips protobuf-c's
+ *  unpack and its hundreds of thousands of allocations.  Both print exactly
+ *  what pmo_json_from_msg describes, byte for byte (tests/unit/test_wire.c
+ *  compares them), through one buffered writer: no stdio call per value.
+ *
+ *  The packed walk only takes bytes whose meaning after an unpack is
+ *  unambiguous: fields in descriptor order, no repeated singular field, at
+ *  most one member per oneof, no absent field that an unpack would fill
+ *  with a default.  Anything else (valid protobuf, never what protobuf-c's
+ *  pack produces) is refused with -1 before a byte is written, so the
+ *  caller can unpack and use pmo_json_write instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pmo/pmo_json.h"
+#include "pmo/pmo_money.h"
+#include "pmo/pmo_wire.h"
+#include "pmo/pmo_wire_scan.h"
+
+#define S_BUF_SIZE (64 * 1024)
+#define S_MAX_TYPES 32
+
+enum {
+    S_IS_MONEY = 1,           /* int64 "<x>_minor": "<x>" follows with a currency */
+    S_IS_ALWAYS = 2           /* an unpack fills it even when absent      */
+};
+
+/*  What the walk needs per field, worked out once per message type and
+ *  call: the key as it is printed, and flags. */
+typedef struct {
+    char *key;                /* ,"name":                                  */
+    size_t key_len;
+    char *money_key;          /* ,"<x>":"  for S_IS_MONEY                   */
+    size_t money_key_len;
+    unsigned flags;
+    const struct s_type_info *sub;  /* a message field's type, once looked up */
+} s_field_info_t;
+
+typedef struct s_type_info {
+    const ProtobufCMessageDescriptor *d;
+    const ProtobufCFieldDescriptor *currency;
+    s_field_info_t *fields;
+} s_type_info_t;
+
+typedef struct {
+    FILE *out;                /* NULL: a dry run that only checks the bytes */
+    size_t n;
+    s_type_info_t types[S_MAX_TYPES];
+    size_t n_types;
+    int *exponents;           /* packed: each currency message's, in walk order */
+    size_t n_exponents, cap_exponents, next_exponent;
+    char buf[S_BUF_SIZE];
+} s_writer_t;
+
+static void
+s_flush (s_writer_t *w)
+{
+    if (w->out && w->n)
+        fwrite (w->buf, 1, w->n, w->out);
+    w->n = 0;
+}
+
+static inline void
+s_put (s_writer_t *w, const char *s, size_t len)
+{
+    if (!w->out)
+        return;
+    if (w->n + len > sizeof w->buf) {
+        s_flush (w);
+        if (len > sizeof w->buf) {
+            fwrite (s, 1, len, w->out);
+            return;
+        }
+    }
+    memcpy (w->buf + w->n, s, len);
+    w->n += len;
+}
+
+static inline void
+s_putc (s_writer_t *w, char c)
+{
+    if (!w->out)
+        return;
+    if (w->n == sizeof w->buf)
+        s_flush (w);
+    w->buf[w->n++] = c;
+}
+
+static void
+s_puts (s_writer_t *w, const char *s)
+{
+    s_put (w, s, strlen (s));
+}
+
+static void
+s_put_u64 (s_writer_t *w, uint64_t v)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    if (!w->out)
+        return;
+    char tmp[24];
+    size_t i = sizeof tmp;
+    while (v >= 100) {
+        unsigned r = (unsigned) (v % 100);
+        v /= 100;
+        tmp[--i] = pairs[2 * r + 1];
+        tmp[--i] = pairs[2 * r];
+    }
+    if (v >= 10) {
+        tmp[--i] = pairs[2 * v + 1];
+        tmp[--i] = pairs[2 * v];
+    } else
+        tmp[--i] = (char) ('0' + v);
+    s_put (w, tmp + i, sizeof tmp - i);
+}
+
+static void
+s_put_i64 (s_writer_t *w, int64_t v)
+{
+    if (v < 0) {
+        s_putc (w, '-');
+        s_put_u64 (w, (uint64_t) 0 - (uint64_t) v);  /* also right for INT64_MIN */
+    } else
+        s_put_u64 (w, (uint64_t) v);
+}
+
+/*  A JSON string of the first len bytes of s, stopping at a NUL as a C
+ *  string would (an unpacked string ends there). */
+static void
+s_put_string (s_writer_t *w, const char *s, size_t len)
+{
+    if (!w->out)
+        return;
+    s_putc (w, '"');
+    size_t run = 0;  /* start of the bytes that need no escaping */
+    size_t i = 0;
+    for (; i < len && s[i]; i++) {
+        unsigned char c = (unsigned char) s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;  /* UTF-8 passes through: pmod only stores valid text */
+        s_put (w, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': s_put (w, "\\\"", 2); break;
+        case '\\': s_put (w, "\\\\", 2); break;
+        case '\n': s_put (w, "\\n", 2); break;
+        case '\r': s_put (w, "\\r", 2); break;
+        case '\t': s_put (w, "\\t", 2); break;
+        default: {
+            char esc[8];
+            snprintf (esc, sizeof esc, "\\u%04x", c);
+            s_put (w, esc, 6);
+        }
+        }
+    }
+    s_put (w, s + run, i - run);
+    s_putc (w, '"');
+}
+
+static void
+s_put_hex (s_writer_t *w, const uint8_t *data, size_t len)
+{
+    if (!w->out)
+        return;
+    static const char digits[] = "0123456789abcdef";
+    s_putc (w, '"');
+    for (size_t i = 0; i < len; i++) {
+        s_putc (w, digits[data[i] >> 4]);
+        s_putc (w, digits[data[i] & 15]);
+    }
+    s_putc (w, '"');
+}
+
+static void
+s_put_enum (s_writer_t *w, const ProtobufCFieldDescriptor *f, int v)
+{
+    if (!w->out)
+        return;
+    char buf[64];
+    const char *name = pmo_wire_enum_name (f->descriptor, v, buf, sizeof buf);
+    s_put_string (w, name, strlen (name));
+}
+
+static bool
+s_forced (const ProtobufCFieldDescriptor *f, const char *const *keys)
+{
+    for (size_t i = 0; keys && keys[i]; i++)
+        if (f->label == PROTOBUF_C_LABEL_REPEATED && streq (f->name, keys[i]))
+            return true;
+    return false;
+}
+
+/*  True when an unpack fills f even when it is absent (required or
+ *  presence-less scalars). */
+static bool
+s_always_present (const ProtobufCFieldDescriptor *f)
+{
+    if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) || f->label == PROTOBUF_C_LABEL_REPEATED
+        || f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
+        return false;
+    return !(f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset);
+}
+
+/*  Keys are stored in S_KEY_PAD bytes at least, so that the usual short
+ *  one is copied by a fixed-size move instead of a call to memcpy. */
+#define S_KEY_PAD 32
+
+static char *
+s_key_text (const char *name, size_t name_len, const char *after, size_t *len)
+{
+    *len = 2 + name_len + strlen (after);
+    char *k = pmo_calloc (*len + 1 > S_KEY_PAD ? *len + 1 : S_KEY_PAD, 1);
+    snprintf (k, *len + 1, ",\"%.*s%s", (int) name_len, name, after);
+    return k;
+}
+
+/*  Appends a key; a short one with one fixed-size move. */
+static inline void
+s_put_padded (s_writer_t *w, const char *k, size_t len)
+{
+    if (len <= S_KEY_PAD && w->out && w->n + S_KEY_PAD <= sizeof w->buf) {
+        memcpy (w->buf + w->n, k, S_KEY_PAD);
+        w->n += len;
+    } else
+        s_put (w, k, len);
+}
+
+/*  The field table of d, built on first use in this call. */
+static const s_type_info_t *
+s_type (s_writer_t *w, const ProtobufCMessageDescriptor *d)
+{
+    for (size_t i = 0; i < w->n_types; i++)
+        if (w->types[i].d == d)
+            return &w->types[i];
+    /*  A full table would only mean a slower rebuild, but pmo has fewer
+     *  message types on any one path than it holds. */
+    s_type_info_t *t = &w->types[w->n_types < S_MAX_TYPES ? w->n_types++ : S_MAX_TYPES - 1];
+    if (t->d) {
+        for (unsigned j = 0; j < t->d->n_fields; j++) {
+            free (t->fields[j].key);
+            free (t->fields[j].money_key);
+        }
+        free (t->fields);
+    }
+    t->d = d;
+    const ProtobufCFieldDescriptor *cf = protobuf_c_message_descriptor_get_field_by_name (d, "currency");
+    t->currency = cf && cf->type == PROTOBUF_C_TYPE_STRING && cf->label != PROTOBUF_C_LABEL_REPEATED ? cf : NULL;
+    t->fields = pmo_calloc (d->n_fields ? d->n_fields : 1, sizeof *t->fields);
+    for (unsigned j = 0; j < d->n_fields; j++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[j];
+        s_field_info_t *fi = &t->fields[j];
+        size_t len = strlen (f->name);
+        fi->key = s_key_text (f->name, len, "\":", &fi->key_len);
+        if (f->type == PROTOBUF_C_TYPE_INT64 && len > 6 && streq (f->name + len - 6, "_minor")) {
+            fi->flags |= S_IS_MONEY;
+            fi->money_key = s_key_text (f->name, len - 6, "\":\"", &fi->money_key_len);
+        }
+        if (s_always_present (f))
+            fi->flags |= S_IS_ALWAYS;
+    }
+    return t;
+}
+
+/*  The type of t's message field i, remembered in its field table. */
+static const s_type_info_t *
+s_sub_type (s_writer_t *w, const s_type_info_t *t, unsigned i)
+{
+    s_field_info_t *fi = &t->fields[i];
+    if (!fi->sub || fi->sub->d != t->d->fields[i].descriptor)  /* a slot reused when the table was full */
+        fi->sub = s_type (w, t->d->fields[i].descriptor);
+    return fi->sub;
+}
+
+/*  `,"name":` (no comma before the first field). */
+static inline void
+s_put_key (s_writer_t *w, const s_field_info_t *fi, bool *first)
+{
+    if (*first)
+        s_put (w, fi->key + 1, fi->key_len - 1);
+    else
+        s_put_padded (w, fi->key, fi->key_len);
+    *first = false;
+}
+
+/*  After an int64 "<x>_minor" field of a message with a known currency:
+ *  ,"<x>":"1234.50". */
+static void
+s_put_money (s_writer_t *w, const s_field_info_t *fi, int exponent, int64_t minor)
+{
+    if (exponent < 0 || !(fi->flags & S_IS_MONEY) || !w->out)
+        return;
+    char text[48];
+    if (pmo_money_format_plain (minor, exponent, text, sizeof text) != 0)
+        return;
+    s_put_padded (w, fi->money_key, fi->money_key_len);
+    s_puts (w, text);
+    s_putc (w, '"');
+}
+
+/*  ---- from an unpacked message ----------------------------------------------- */
+
+static bool
+s_present (const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+    const uint8_t *base = (const uint8_t *) m;
+    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        return *(const uint32_t *) (base + f->quantifier_offset) == f->id;
+    if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        return *(const size_t *) (base + f->quantifier_offset) > 0;
+    if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
+        return *(const void *const *) (base + f->offset) != NULL;
+    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset)
+        return *(const protobuf_c_boolean *) (base + f->quantifier_offset);
+    return true;
+}
+
+static size_t
+s_elem_size (const ProtobufCFieldDescriptor *f)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE: return 8;
+    case PROTOBUF_C_TYPE_BOOL: return sizeof (protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof (void *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof (ProtobufCBinaryData);
+    default: return 4;
+    }
+}
+
+static void s_write_msg (s_writer_t *w, const ProtobufCMessage *m, const char *const *array_keys);
+
+static void
+s_write_value (s_writer_t *w, const ProtobufCFieldDescriptor *f, const void *p)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32: s_put_i64 (w, *(const int32_t *) p); break;
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32: s_put_u64 (w, *(const uint32_t *) p); break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64: s_put_i64 (w, *(const int64_t *) p); break;
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64: s_put_u64 (w, *(const uint64_t *) p); break;
+    case PROTOBUF_C_TYPE_BOOL: s_puts (w, *(const protobuf_c_boolean *) p ? "true" : "false"); break;
+    case PROTOBUF_C_TYPE_ENUM: s_put_enum (w, f, *(const int *) p); break;
+    case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *(char *const *) p;
+        s_put_string (w, s, strlen (s));
+        break;
+    }
+    case PROTOBUF_C_TYPE_BYTES: {
+        const ProtobufCBinaryData *b = p;
+        s_put_hex (w, b->data, b->len);
+        break;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE: s_write_msg (w, *(const ProtobufCMessage *const *) p, NULL); break;
+    default: s_puts (w, "null");
+    }
+}
+
+static void
+s_write_msg (s_writer_t *w, const ProtobufCMessage *m, const char *const *array_keys)
+{
+    s_putc (w, '{');
+    if (!m) {
+        s_putc (w, '}');
+        return;
+    }
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    const s_type_info_t *t = s_type (w, d);
+    const uint8_t *base = (const uint8_t *) m;
+    const char *currency = t->currency ? *(char *const *) (base + t->currency->offset) : NULL;
+    int exponent = currency ? pmo_currency_exponent (currency) : -1;
+    bool first = true;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (!s_forced (f, array_keys) && !s_present (m, f))
+            continue;
+        s_put_key (w, &t->fields[i], &first);
+        const void *p = base + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *) (base + f->quantifier_offset);
+            const uint8_t *arr = *(const uint8_t *const *) p;
+            s_putc (w, '[');
+            for (size_t j = 0; j < n; j++) {
+                if (j)
+                    s_putc (w, ',');
+                s_write_value (w, f, arr + j * s_elem_size (f));
+            }
+            s_putc (w, ']');
+            continue;
+        }
+        s_write_value (w, f, p);
+        if (f->type == PROTOBUF_C_TYPE_INT64)
+            s_put_money (w, &t->fields[i], exponent, *(const int64_t *) p);
+    }
+    s_putc (w, '}');
+}
+
+static s_writer_t *
+s_writer_new (FILE *out)
+{
+    s_writer_t *w = pmo_malloc (sizeof *w);
+    w->out = out;
+    w->n = 0;
+    w->n_types = 0;
+    memset (w->types, 0, sizeof w->types);
+    w->exponents = NULL;
+    w->n_exponents = w->cap_exponents = w->next_exponent = 0;
+    return w;
+}
+
+static int
+s_writer_end (s_writer_t *w)
+{
+    s_flush (w);
+    int rc = w->out && ferror (w->out) ? -1 : 0;
+    for (size_t i = 0; i < w->n_types; i++) {
+        for (unsigned j = 0; j < w->types[i].d->n_fields; j++) {
+            free (w->types[i].fields[j].key);
+            free (w->types[i].fields[j].money_key);
+        }
+        free (w->types[i].fields);
+    }
+    free (w->exponents);
+    free (w);
+    return rc;
+}
+
+int
+pmo_json_write (FILE *out, const void *msg, const char *const *array_keys)
+{
+    s_writer_t *w = s_writer_new (out);
+    s_write_msg (w, msg, array_keys);
+    return s_writer_end (w);
+}
+
+/*  ---- from packed bytes ------------------------------------------------------ */
+
+/*  The wire type a scalar of this type travels as. */
+static int
+s_scalar_wire_type (ProtobufCType t)
+{
+    switch (t) {
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE: return PMO_WIRE_FIXED64;
+    case PROTOBUF_C_TYPE_FIXED32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+    case PROTOBUF_C_TYPE_FLOAT: return PMO_WIRE_FIXED32;
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_BYTES:
+    case PROTOBUF_C_TYPE_MESSAGE: return PMO_WIRE_LEN;
+    default: return PMO_WIRE_VARINT;
+    }
+}
+
+/*  A scalar as protobuf-c's unpack would store it, then printed. */
+static void
+s_put_scalar (s_writer_t *w, const ProtobufCFieldDescriptor *f, uint64_t v)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SFIXED32: s_put_i64 (w, (int32_t) (uint32_t) v); break;
+    case PROTOBUF_C_TYPE_SINT32: {
+        uint32_t u = (uint32_t) v;
+        s_put_i64 (w, (int32_t) ((u >> 1) ^ -(u & 1)));
+        break;
+    }
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32: s_put_u64 (w, (uint32_t) v); break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SFIXED64: s_put_i64 (w, (int64_t) v); break;
+    case PROTOBUF_C_TYPE_SINT64: s_put_i64 (w, (int64_t) ((v >> 1) ^ -(v & 1))); break;
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64: s_put_u64 (w, v); break;
+    case PROTOBUF_C_TYPE_BOOL: s_puts (w, v ? "true" : "false"); break;
+    case PROTOBUF_C_TYPE_ENUM: s_put_enum (w, f, (int) (uint32_t) v); break;
+    default: s_puts (w, "null");
+    }
+}
+
+/*  Fields [from, to) are absent: print the forced empty arrays among them;
+ *  false when an unpack would have filled one of them. */
+static bool
+s_absent (s_writer_t *w, const s_type_info_t *t, unsigned from, unsigned to, const char *const *keys,
+          bool *first)
+{
+    for (unsigned i = from; i < to; i++) {
+        if (t->fields[i].flags & S_IS_ALWAYS)
+            return false;
+        if (keys && s_forced (&t->d->fields[i], keys)) {
+            s_put_key (w, &t->fields[i], first);
+            s_put (w, "[]", 2);
+        }
+    }
+    return true;
+}
+
+/*  The exponent of a packed currency code, read as the unpacked C string
+ *  would be: up to a NUL.  -1 when it is no currency. */
+static int
+s_exponent_of (const pmo_wire_field_t *x)
+{
+    char code[8];
+    size_t n = strnlen ((const char *) x->data, x->len);
+    if (n >= sizeof code)
+        return -1;
+    memcpy (code, x->data, n);
+    code[n] = '\0';
+    return pmo_currency_exponent (code);
+}
+
+/*  The dry run: true when s_packed_msg can print these bytes as an unpack
+ *  would read them.  Notes each currency message's exponent, in the order
+ *  the messages are walked, since the code may come after the amounts.
+ *  Kept apart from the printing walk because it is half the work. */
+static bool
+s_check_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len)
+{
+    const uint8_t *end = p + len;
+    const ProtobufCMessageDescriptor *d = t->d;
+    size_t slot = 0;
+    if (t->currency) {
+        if (w->n_exponents == w->cap_exponents) {
+            w->cap_exponents = w->cap_exponents ? 2 * w->cap_exponents : 1024;
+            w->exponents = pmo_realloc (w->exponents, w->cap_exponents * sizeof *w->exponents);
+        }
+        slot = w->n_exponents++;
+        w->exponents[slot] = -1;
+    }
+    unsigned next = 0;             /* fields before this one are done            */
+    int open = -1;                 /* index of the repeated field in progress   */
+    uint32_t oneofs[8];            /* quantifier offsets of the oneofs seen     */
+    size_t n_oneofs = 0;
+    pmo_wire_field_t x;
+    while (p < end) {
+        if (!pmo_wire_next_field (&p, end, &x))
+            return false;
+        unsigned i = open >= 0 ? (unsigned) open : next;
+        while (i < d->n_fields && d->fields[i].id < x.id)
+            i++;
+        if (i == d->n_fields || d->fields[i].id != x.id) {
+            const ProtobufCFieldDescriptor *g = protobuf_c_message_descriptor_get_field (d, x.id);
+            if (!g)
+                continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
+            i = (unsigned) (g - d->fields);
+        }
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+        int wt = s_scalar_wire_type (f->type);
+        bool is_packed_array = is_repeated && wt != PMO_WIRE_LEN && x.wire_type == PMO_WIRE_LEN;
+        if (x.wire_type != wt && !is_packed_array)
+            return false;
+        if ((int) i != open) {
+            if (i < next)
+                return false;  /* out of order, or a singular field twice */
+            for (unsigned k = next; k < i; k++)
+                if (t->fields[k].flags & S_IS_ALWAYS)
+                    return false;  /* absent, and an unpack would fill it */
+            next = i + 1;
+            open = is_repeated ? (int) i : -1;
+            if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+                for (size_t k = 0; k < n_oneofs; k++)
+                    if (oneofs[k] == f->quantifier_offset)
+                        return false;  /* a second member: an unpack keeps only the last */
+                if (n_oneofs == PMO_ARRAY_LEN (oneofs))
+                    return false;
+                oneofs[n_oneofs++] = f->quantifier_offset;
+            }
+        }
+        if (is_packed_array) {
+            const uint8_t *q = x.data, *q_end = x.data + x.len;
+            uint64_t v;
+            if (wt != PMO_WIRE_VARINT)
+                q = (size_t) (q_end - q) % (wt == PMO_WIRE_FIXED64 ? 8 : 4) ? NULL : q_end;
+            while (q && q < q_end)
+                if (!pmo_wire_varint (&q, q_end, &v))
+                    q = NULL;
+            if (!q)
+                return false;
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            if (!s_check_msg (w, s_sub_type (w, t, i), x.data, x.len))
+                return false;
+        } else if (f == t->currency)
+            w->exponents[slot] = s_exponent_of (&x);
+    }
+    for (unsigned k = next; k < d->n_fields; k++)
+        if (t->fields[k].flags & S_IS_ALWAYS)
+            return false;
+    return true;
+}
+
+static bool s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len,
+                          const char *const *keys);
+
+/*  One value of field f (an element, for a repeated field). */
+static bool
+s_packed_value (s_writer_t *w, const s_type_info_t *t, unsigned i, const pmo_wire_field_t *x)
+{
+    const ProtobufCFieldDescriptor *f = &t->d->fields[i];
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_STRING: s_put_string (w, (const char *) x->data, x->len); return true;
+    case PROTOBUF_C_TYPE_BYTES: s_put_hex (w, x->data, x->len); return true;
+    case PROTOBUF_C_TYPE_MESSAGE: return s_packed_msg (w, s_sub_type (w, t, i), x->data, x->len, NULL);
+    default: s_put_scalar (w, f, x->value); return true;
+    }
+}
+
+/*  The elements of a packed repeated scalar, comma-separated. */
+static bool
+s_packed_array (s_writer_t *w, const ProtobufCFieldDescriptor *f, const pmo_wire_field_t *x, bool *is_first_elem)
+{
+    const uint8_t *p = x->data, *end = x->data + x->len;
+    int wt = s_scalar_wire_type (f->type);
+    while (p < end) {
+        uint64_t v;
+        if (wt == PMO_WIRE_VARINT) {
+            if (!pmo_wire_varint (&p, end, &v))
+                return false;
+        } else {
+            int n = wt == PMO_WIRE_FIXED64 ? 8 : 4;
+            if (end - p < n)
+                return false;
+            v = pmo_wire_le (p, n);
+            p += n;
+        }
+        if (!*is_first_elem)
+            s_putc (w, ',');
+        *is_first_elem = false;
+        s_put_scalar (w, f, v);
+    }
+    return true;
+}
+
+static bool
+s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len,
+              const char *const *keys)
+{
+    const uint8_t *end = p + len;
+    const ProtobufCMessageDescriptor *d = t->d;
+    /*  The currency, which may come after the amounts, s_check_msg noted. */
+    int exponent = t->currency ? w->exponents[w->next_exponent++] : -1;
+    s_putc (w, '{');
+    bool first = true;
+    unsigned next = 0;             /* fields before this one are done            */
+    int open = -1;                 /* index of the repeated field being written */
+    bool is_first_elem = false;
+    uint32_t oneofs[8];            /* quantifier offsets of the oneofs seen     */
+    size_t n_oneofs = 0;
+    pmo_wire_field_t x;
+    while (p < end) {
+        if (!pmo_wire_next_field (&p, end, &x))
+            return false;
+        /*  Fields come in order: look from where the walk is first. */
+        unsigned i = open >= 0 ? (unsigned) open : next;
+        while (i < d->n_fields && d->fields[i].id < x.id)
+            i++;
+        if (i == d->n_fields || d->fields[i].id != x.id) {
+            const ProtobufCFieldDescriptor *g = protobuf_c_message_descriptor_get_field (d, x.id);
+            if (!g)
+                continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
+            i = (unsigned) (g - d->fields);
+        }
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+        int wt = s_scalar_wire_type (f->type);
+        bool is_packed_array = is_repeated && wt != PMO_WIRE_LEN && x.wire_type == PMO_WIRE_LEN;
+        if (x.wire_type != wt && !is_packed_array)
+            return false;
+        if ((int) i == open) {  /* the next element */
+            if (is_packed_array) {
+                if (!s_packed_array (w, f, &x, &is_first_elem))
+                    return false;
+                continue;
+            }
+            if (!is_first_elem)
+                s_putc (w, ',');
+            is_first_elem = false;
+            if (!s_packed_value (w, t, i, &x))
+                return false;
+            continue;
+        }
+        if (i < next)
+            return false;  /* out of order, or a singular field twice */
+        if (open >= 0) {
+            s_putc (w, ']');
+            open = -1;
+        }
+        if ((i > next || keys) && !s_absent (w, t, next, i, keys, &first))
+            return false;
+        next = i + 1;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            for (size_t k = 0; k < n_oneofs; k++)
+                if (oneofs[k] == f->quantifier_offset)
+                    return false;  /* a second member: an unpack keeps only the last */
+            if (n_oneofs == PMO_ARRAY_LEN (oneofs))
+                return false;
+            oneofs[n_oneofs++] = f->quantifier_offset;
+        }
+        s_put_key (w, &t->fields[i], &first);
+        if (is_repeated) {
+            s_putc (w, '[');
+            open = (int) i;
+            is_first_elem = true;
+            if (is_packed_array) {
+                if (!s_packed_array (w, f, &x, &is_first_elem))
+                    return false;
+                continue;
+            }
+            is_first_elem = false;
+        }
+        if (!s_packed_value (w, t, i, &x))
+            return false;
+        if (!is_repeated && f->type == PROTOBUF_C_TYPE_INT64)
+            s_put_money (w, &t->fields[i], exponent, (int64_t) x.value);
+    }
+    if (open >= 0)
+        s_putc (w, ']');
+    if (!s_absent (w, t, next, d->n_fields, keys, &first))
+        return false;
+    s_putc (w, '}');
+    return true;
+}
+
+int
+pmo_json_write_packed (FILE *out, const ProtobufCMessageDescriptor *d, const void *data, size_t len,
+                       const char *const *array_keys)
+{
+    s_writer_t *w = s_writer_new (out);
+    /*  A dry run first: all of it, or nothing. */
+    const s_type_info_t *t = s_type (w, d);
+    if (!s_check_msg (w, t, data, len) || !s_packed_msg (w, t, data, len, array_keys)) {
+        w->out = NULL;  /* (the second cannot fail after the first) */
+        s_writer_end (w);
+        return -1;
+    }
+    return s_writer_end (w);
+}
