@@ -51,20 +51,6 @@ s_put_string (s_out_t *o, const char *s)
 
 static void s_put_fields (s_out_t *o, const ProtobufCMessage *msg, int depth);
 
-/*  True when optional field f of msg is set; its value is at p. */
-static bool
-s_present (const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, const void *p)
-{
-    const char *base = (const char *) msg;
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        return *(const uint32_t *) (base + f->quantifier_offset) == f->id;
-    if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
-        return *(const void *const *) p != NULL;
-    if (f->label == PROTOBUF_C_LABEL_REQUIRED)
-        return true;
-    return *(const protobuf_c_boolean *) (base + f->quantifier_offset);
-}
-
 static void
 s_put_value (s_out_t *o, const ProtobufCFieldDescriptor *f, const void *p, int depth)
 {
@@ -113,7 +99,7 @@ s_put_fields (s_out_t *o, const ProtobufCMessage *msg, int depth)
                 continue;
             s_put (o, "%s%s=[%zu items]", first ? "" : " ", f->name, count);
         } else {
-            if (!s_present (msg, f, p))
+            if (!pmo_wire_field_present (msg, f))
                 continue;
             s_put (o, "%s%s=", first ? "" : " ", f->name);
             s_put_value (o, f, p, depth);

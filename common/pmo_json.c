@@ -10,23 +10,6 @@
 
 static json_object *s_value (const ProtobufCFieldDescriptor *f, const void *p);
 
-static bool
-s_present (const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-    const uint8_t *base = (const uint8_t *) m;
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-        uint32_t which = *(const uint32_t *) (base + f->quantifier_offset);
-        return which == f->id;
-    }
-    if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        return *(const size_t *) (base + f->quantifier_offset) > 0;
-    if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
-        return *(const void *const *) (base + f->offset) != NULL;
-    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset)
-        return *(const protobuf_c_boolean *) (base + f->quantifier_offset);
-    return true;
-}
-
 static json_object *
 s_value (const ProtobufCFieldDescriptor *f, const void *p)
 {
@@ -62,24 +45,6 @@ s_value (const ProtobufCFieldDescriptor *f, const void *p)
     }
 }
 
-static size_t
-s_elem_size (const ProtobufCFieldDescriptor *f)
-{
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_BOOL: return sizeof (protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof (void *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof (ProtobufCBinaryData);
-    default: return 4;
-    }
-}
-
 /*  The currency of a message, if it has a "currency" string field. */
 static const char *
 s_currency (const ProtobufCMessage *m)
@@ -104,7 +69,7 @@ pmo_json_from_msg (const void *msg)
     const uint8_t *base = msg;
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (!s_present (m, f))
+        if (!pmo_wire_field_present (m, f))
             continue;
         const void *p = base + f->offset;
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
@@ -112,7 +77,7 @@ pmo_json_from_msg (const void *msg)
             const uint8_t *arr = *(const uint8_t *const *) p;
             json_object *a = json_object_new_array_ext ((int) n);
             for (size_t j = 0; j < n; j++)
-                json_object_array_add (a, s_value (f, arr + j * s_elem_size (f)));
+                json_object_array_add (a, s_value (f, arr + j * pmo_wire_elem_size (f)));
             json_object_object_add (obj, f->name, a);
             continue;
         }

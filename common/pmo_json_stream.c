@@ -306,39 +306,6 @@ s_put_money (s_writer_t *w, const s_field_info_t *fi, int exponent, int64_t mino
 
 /*  ---- from an unpacked message ----------------------------------------------- */
 
-static bool
-s_present (const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
-{
-    const uint8_t *base = (const uint8_t *) m;
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-        return *(const uint32_t *) (base + f->quantifier_offset) == f->id;
-    if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        return *(const size_t *) (base + f->quantifier_offset) > 0;
-    if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
-        return *(const void *const *) (base + f->offset) != NULL;
-    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset)
-        return *(const protobuf_c_boolean *) (base + f->quantifier_offset);
-    return true;
-}
-
-static size_t
-s_elem_size (const ProtobufCFieldDescriptor *f)
-{
-    switch (f->type) {
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE: return 8;
-    case PROTOBUF_C_TYPE_BOOL: return sizeof (protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE: return sizeof (void *);
-    case PROTOBUF_C_TYPE_BYTES: return sizeof (ProtobufCBinaryData);
-    default: return 4;
-    }
-}
-
 static void s_write_msg (s_writer_t *w, const ProtobufCMessage *m, const char *const *array_keys);
 
 static void
@@ -388,7 +355,7 @@ s_write_msg (s_writer_t *w, const ProtobufCMessage *m, const char *const *array_
     bool first = true;
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (!s_forced (f, array_keys) && !s_present (m, f))
+        if (!s_forced (f, array_keys) && !pmo_wire_field_present (m, f))
             continue;
         s_put_key (w, &t->fields[i], &first);
         const void *p = base + f->offset;
@@ -399,7 +366,7 @@ s_write_msg (s_writer_t *w, const ProtobufCMessage *m, const char *const *array_
             for (size_t j = 0; j < n; j++) {
                 if (j)
                     s_putc (w, ',');
-                s_write_value (w, f, arr + j * s_elem_size (f));
+                s_write_value (w, f, arr + j * pmo_wire_elem_size (f));
             }
             s_putc (w, ']');
             continue;
@@ -525,6 +492,25 @@ s_exponent_of (const pmo_wire_field_t *x)
     return pmo_currency_exponent (code);
 }
 
+/*  The index in d->fields of field id, looked up from index from on (fields
+ *  arrive in order, so the walk usually finds it at once), else anywhere.
+ *  False when d has no such field. */
+static bool
+s_find_field (const ProtobufCMessageDescriptor *d, unsigned from, uint32_t id, unsigned *i_out)
+{
+    unsigned i = from;
+    while (i < d->n_fields && d->fields[i].id < id)
+        i++;
+    if (i == d->n_fields || d->fields[i].id != id) {
+        const ProtobufCFieldDescriptor *g = protobuf_c_message_descriptor_get_field (d, id);
+        if (!g)
+            return false;
+        i = (unsigned) (g - d->fields);
+    }
+    *i_out = i;
+    return true;
+}
+
 /*  The dry run: true when s_packed_msg can print these bytes as an unpack
  *  would read them.  Notes each currency message's exponent, in the order
  *  the messages are walked, since the code may come after the amounts.
@@ -551,15 +537,9 @@ s_check_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len
     while (p < end) {
         if (!pmo_wire_next_field (&p, end, &x))
             return false;
-        unsigned i = open >= 0 ? (unsigned) open : next;
-        while (i < d->n_fields && d->fields[i].id < x.id)
-            i++;
-        if (i == d->n_fields || d->fields[i].id != x.id) {
-            const ProtobufCFieldDescriptor *g = protobuf_c_message_descriptor_get_field (d, x.id);
-            if (!g)
-                continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
-            i = (unsigned) (g - d->fields);
-        }
+        unsigned i;
+        if (!s_find_field (d, open >= 0 ? (unsigned) open : next, x.id, &i))
+            continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         int wt = s_scalar_wire_type (f->type);
@@ -666,16 +646,9 @@ s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t le
     while (p < end) {
         if (!pmo_wire_next_field (&p, end, &x))
             return false;
-        /*  Fields come in order: look from where the walk is first. */
-        unsigned i = open >= 0 ? (unsigned) open : next;
-        while (i < d->n_fields && d->fields[i].id < x.id)
-            i++;
-        if (i == d->n_fields || d->fields[i].id != x.id) {
-            const ProtobufCFieldDescriptor *g = protobuf_c_message_descriptor_get_field (d, x.id);
-            if (!g)
-                continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
-            i = (unsigned) (g - d->fields);
-        }
+        unsigned i;
+        if (!s_find_field (d, open >= 0 ? (unsigned) open : next, x.id, &i))
+            continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         int wt = s_scalar_wire_type (f->type);

@@ -129,3 +129,36 @@ pmo_wire_category_parse (const char *name)
 {
     return pmo_wire_enum_parse (&pmo__cost_category__descriptor, name);
 }
+
+bool
+pmo_wire_field_present (const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+    const uint8_t *base = (const uint8_t *) m;
+    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+        return *(const uint32_t *) (base + f->quantifier_offset) == f->id;
+    if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        return *(const size_t *) (base + f->quantifier_offset) > 0;
+    if (f->type == PROTOBUF_C_TYPE_STRING || f->type == PROTOBUF_C_TYPE_MESSAGE)
+        return *(const void *const *) (base + f->offset) != NULL;
+    if (f->label == PROTOBUF_C_LABEL_OPTIONAL && f->quantifier_offset)
+        return *(const protobuf_c_boolean *) (base + f->quantifier_offset);
+    return true;
+}
+
+size_t
+pmo_wire_elem_size (const ProtobufCFieldDescriptor *f)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+    case PROTOBUF_C_TYPE_DOUBLE: return 8;
+    case PROTOBUF_C_TYPE_BOOL: return sizeof (protobuf_c_boolean);
+    case PROTOBUF_C_TYPE_STRING:
+    case PROTOBUF_C_TYPE_MESSAGE: return sizeof (void *);
+    case PROTOBUF_C_TYPE_BYTES: return sizeof (ProtobufCBinaryData);
+    default: return 4;
+    }
+}

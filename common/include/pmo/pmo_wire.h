@@ -56,4 +56,11 @@ int pmo_wire_category_parse (const char *name);
 const char *pmo_wire_enum_name (const ProtobufCEnumDescriptor *d, int v, char *out, size_t n);
 int pmo_wire_enum_parse (const ProtobufCEnumDescriptor *d, const char *name);
 
+/*  Reflection over unpacked messages (the JSON writers, pmo_describe):
+ *  whether field f of m is present (a oneof member chosen, a repeated field
+ *  non-empty, a string or message set, an optional's has_ flag), and the
+ *  size of one element of a repeated field of f's type in memory. */
+bool pmo_wire_field_present (const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f);
+size_t pmo_wire_elem_size (const ProtobufCFieldDescriptor *f);
+
 #endif
