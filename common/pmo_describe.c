@@ -14,7 +14,7 @@ typedef struct {
     size_t n, len;
 } s_out_t;
 
-static void
+static void PMO_PRINTF (2, 3)
 s_put (s_out_t *o, const char *fmt, ...)
 {
     if (o->len + 1 >= o->n)

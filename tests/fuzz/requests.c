@@ -58,6 +58,31 @@ fuzz_request_pack (size_t i, pmo_buf_t *buf)
     Pmo__KeyEnrol ke = PMO__KEY_ENROL__INIT;
     Pmo__KeyList kl = PMO__KEY_LIST__INIT;
     Pmo__KeyRevoke kr = PMO__KEY_REVOKE__INIT;
+    /*  governance and agent sources */
+    Pmo__Risk rk = PMO__RISK__INIT;
+    Pmo__Issue is = PMO__ISSUE__INIT;
+    Pmo__ChangeRequest cr = PMO__CHANGE_REQUEST__INIT;
+    Pmo__ChangeDecision cd = PMO__CHANGE_DECISION__INIT;
+    Pmo__RegisterQuery rg = PMO__REGISTER_QUERY__INIT;
+    Pmo__Lesson ls = PMO__LESSON__INIT;
+    Pmo__Lesson *lessons[] = {&ls};
+    Pmo__ProjectClose pc = PMO__PROJECT_CLOSE__INIT;
+    Pmo__TemplateMilestone tms[2] = {PMO__TEMPLATE_MILESTONE__INIT, PMO__TEMPLATE_MILESTONE__INIT};
+    Pmo__TemplateMilestone *tmp[] = {&tms[0], &tms[1]};
+    Pmo__ChecklistItem ck = PMO__CHECKLIST_ITEM__INIT;
+    Pmo__ChecklistItem *cks[] = {&ck};
+    Pmo__Gate gt = PMO__GATE__INIT;
+    Pmo__Phase ph[2] = {PMO__PHASE__INIT, PMO__PHASE__INIT};
+    Pmo__Phase *php[] = {&ph[0], &ph[1]};
+    Pmo__Template tp = PMO__TEMPLATE__INIT;
+    Pmo__TemplateAdd ta = PMO__TEMPLATE_ADD__INIT;
+    Pmo__GateDecision gd = PMO__GATE_DECISION__INIT;
+    Pmo__Allocation al = PMO__ALLOCATION__INIT;
+    Pmo__ResourceQuery rs = PMO__RESOURCE_QUERY__INIT;
+    Pmo__Criterion cn = PMO__CRITERION__INIT;
+    Pmo__Score sc = PMO__SCORE__INIT;
+    Pmo__PriorityQuery pq2 = PMO__PRIORITY_QUERY__INIT;
+    Pmo__VoidEntry ve = PMO__VOID_ENTRY__INIT;
     const char *name = "?";
     switch (i) {
     case 0:
@@ -285,6 +310,165 @@ fuzz_request_pack (size_t i, pmo_buf_t *buf)
         req.body_case = PMO__REQUEST__BODY_KEY_REVOKE;
         req.key_revoke = &kr;
         break;
+    case 28:
+        name = "risk_add";
+        rk.project = (char *) "P1";
+        rk.title = (char *) "Supplier late";
+        rk.has_probability = rk.has_impact = true;
+        rk.probability = 4;
+        rk.impact = 3;
+        rk.owner = (char *) "ana";
+        rk.due = (char *) "2026-12-15";
+        req.body_case = PMO__REQUEST__BODY_RISK_ADD;
+        req.risk_add = &rk;
+        break;
+    case 29:
+        name = "issue_add";
+        is.project = (char *) "P1";
+        is.title = (char *) "Test rig broken";
+        is.has_severity = true;
+        is.severity = PMO__SEVERITY__SEVERITY_HIGH;
+        is.owner = (char *) "ana";
+        req.body_case = PMO__REQUEST__BODY_ISSUE_ADD;
+        req.issue_add = &is;
+        break;
+    case 30:
+        name = "change_submit";
+        cr.project = (char *) "P1";
+        cr.description = (char *) "More scope";
+        cr.has_cost_impact_minor = true;
+        cr.cost_impact_minor = 500000;
+        cr.has_schedule_days = true;
+        cr.schedule_days = 30;
+        req.body_case = PMO__REQUEST__BODY_CHANGE_SUBMIT;
+        req.change_submit = &cr;
+        break;
+    case 31:
+        name = "change_decide";
+        cd.project = (char *) "P1";
+        cd.has_id = cd.has_status = true;
+        cd.id = 1;
+        cd.status = PMO__CHANGE_STATUS__CHANGE_APPROVED;
+        cd.reason = (char *) "Board agreed";
+        req.body_case = PMO__REQUEST__BODY_CHANGE_DECIDE;
+        req.change_decide = &cd;
+        break;
+    case 32:
+    case 33:
+        name = i == 32 ? "register_heatmap" : "register_lessons";
+        rg.has_kind = true;
+        rg.kind = i == 32 ? PMO__REGISTER_KIND__REGISTER_HEATMAP : PMO__REGISTER_KIND__REGISTER_LESSONS;
+        rg.text = i == 32 ? NULL : (char *) "supplier late";
+        req.body_case = PMO__REQUEST__BODY_REGISTER_QUERY;
+        req.register_query = &rg;
+        break;
+    case 34:
+        name = "project_close";
+        ls.category = (char *) "supplier";
+        ls.went_badly = (char *) "Parts came late";
+        ls.recommendation = (char *) "Qualify two suppliers";
+        pc.code = (char *) "P1";
+        pc.n_lessons = 1;
+        pc.lessons = lessons;
+        req.body_case = PMO__REQUEST__BODY_PROJECT_CLOSE;
+        req.project_close = &pc;
+        break;
+    case 35:
+        name = "template_add";
+        tms[0].name = (char *) "Design";
+        tms[0].has_offset_days = tms[0].has_weight = true;
+        tms[0].offset_days = 30;
+        tms[0].weight = 1;
+        tms[1].name = (char *) "Build";
+        tms[1].has_offset_days = tms[1].has_weight = true;
+        tms[1].offset_days = 90;
+        tms[1].weight = 2;
+        ck.text = (char *) "Business case signed";
+        gt.name = (char *) "Go";
+        gt.n_checklist = 1;
+        gt.checklist = cks;
+        ph[0].name = (char *) "planning";
+        ph[0].gate = &gt;
+        ph[1].name = (char *) "executing";
+        tp.name = (char *) "STD";
+        tp.n_milestones = 2;
+        tp.milestones = tmp;
+        tp.n_phases = 2;
+        tp.phases = php;
+        ta.template_ = &tp;
+        req.body_case = PMO__REQUEST__BODY_TEMPLATE_ADD;
+        req.template_add = &ta;
+        break;
+    case 36:
+        name = "gate_decide";
+        gd.project = (char *) "P1";
+        gd.gate = (char *) "Go";
+        gd.has_decision = true;
+        gd.decision = PMO__DECISION__DECISION_APPROVE;
+        req.body_case = PMO__REQUEST__BODY_GATE_DECIDE;
+        req.gate_decide = &gd;
+        break;
+    case 37:
+        name = "allocation_set";
+        al.person = (char *) "ana";
+        al.project = (char *) "P1";
+        al.week = (char *) "2026-W48";
+        al.has_minutes = true;
+        al.minutes = 2700;
+        req.body_case = PMO__REQUEST__BODY_ALLOCATION_SET;
+        req.allocation_set = &al;
+        break;
+    case 38:
+        name = "resources";
+        rs.from_week = (char *) "2026-W40";
+        rs.to_week = (char *) "2026-W52";
+        req.body_case = PMO__REQUEST__BODY_RESOURCES;
+        req.resources = &rs;
+        break;
+    case 39:
+        name = "criterion_set";
+        cn.name = (char *) "value";
+        cn.has_weight = true;
+        cn.weight = 40;
+        req.body_case = PMO__REQUEST__BODY_CRITERION_SET;
+        req.criterion_set = &cn;
+        break;
+    case 40:
+        name = "score_set";
+        sc.project = (char *) "P1";
+        sc.criterion = (char *) "value";
+        sc.has_value = true;
+        sc.value = 7;
+        req.body_case = PMO__REQUEST__BODY_SCORE_SET;
+        req.score_set = &sc;
+        break;
+    case 41:
+        name = "priorities";
+        pq2.has_budget_minor = true;
+        pq2.budget_minor = 20000000;
+        pq2.currency = (char *) "EUR";
+        req.body_case = PMO__REQUEST__BODY_PRIORITIES;
+        req.priorities = &pq2;
+        break;
+    case 42:
+        name = "time_ref";
+        te.person = (char *) "ana";
+        te.project = (char *) "P1";
+        te.date = (char *) "2026-11-18";
+        te.has_minutes = true;
+        te.minutes = 45;
+        te.ref = (char *) "timew:20261118T090000Z/2026-11-18";
+        req.body_case = PMO__REQUEST__BODY_TIME;
+        req.time = &te;
+        s_update_id (&req, 6);
+        break;
+    case 43:
+        name = "void_entry";
+        ve.ref = (char *) "timew:20261118T090000Z/2026-11-18";
+        req.body_case = PMO__REQUEST__BODY_VOID_ENTRY;
+        req.void_entry = &ve;
+        s_update_id (&req, 7);
+        break;
     default:
         buf->len = 0;
         return NULL;
@@ -296,7 +480,7 @@ fuzz_request_pack (size_t i, pmo_buf_t *buf)
 size_t
 fuzz_request_count (void)
 {
-    return 28;
+    return 44;
 }
 
 size_t
