@@ -42,6 +42,22 @@ source_output_free (source_output_t *out)
 //  --------------------------------------------------------------------------
 //  Time
 
+struct json_object *
+source_json_array (const char *json, size_t len, const char *what, char *why, size_t why_len)
+{
+    json_tokener *tok = json_tokener_new ();
+    json_object *root = json_tokener_parse_ex (tok, json, (int) len);
+    enum json_tokener_error jerr = json_tokener_get_error (tok);
+    json_tokener_free (tok);
+    if (jerr != json_tokener_success || !json_object_is_type (root, json_type_array)) {
+        pmo_why (why, why_len, "%s: not a JSON array (%s)", what,
+                 jerr != json_tokener_success ? json_tokener_error_desc (jerr) : "other JSON");
+        json_object_put (root);
+        return NULL;
+    }
+    return root;
+}
+
 void
 source_json_strings (struct json_object *arr, char ***out, size_t *n_out)
 {

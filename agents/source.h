@@ -162,6 +162,9 @@ int source_utc_parse (const char *s, int64_t *t_out);
 /*  The strings of a JSON array (a tool's "tags") as a pmo_calloc'd array of
  *  pmo_strdup'd strings; nothing when arr is not an array. */
 struct json_object;
+/*  Parses a tool's export, which must be one JSON array.  NULL with why
+ *  ("<what>: not a JSON array (...)") otherwise; the caller puts the root. */
+struct json_object *source_json_array (const char *json, size_t len, const char *what, char *why, size_t why_len);
 void source_json_strings (struct json_object *arr, char ***out, size_t *n_out);
 /*  The local calendar day (days since the epoch) of instant t, in the
  *  agent's time zone (TZ). */

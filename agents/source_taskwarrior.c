@@ -63,16 +63,9 @@ task_parse (const char *json, size_t len, const char *weight_attr, task_item_t *
 {
     *items_p = NULL;
     *n_p = 0;
-    json_tokener *tok = json_tokener_new ();
-    json_object *root = json_tokener_parse_ex (tok, json, (int) len);
-    enum json_tokener_error jerr = json_tokener_get_error (tok);
-    json_tokener_free (tok);
-    if (jerr != json_tokener_success || !json_object_is_type (root, json_type_array)) {
-        snprintf (why, why_len, "task export: not a JSON array (%s)",
-                  jerr != json_tokener_success ? json_tokener_error_desc (jerr) : "other JSON");
-        json_object_put (root);
+    json_object *root = source_json_array (json, len, "task export", why, why_len);
+    if (!root)
         return PMO_EINVAL;
-    }
     size_t n = json_object_array_length (root);
     task_item_t *items = pmo_calloc (n ? n : 1, sizeof *items);
     int rc = PMO_OK;

@@ -15,15 +15,6 @@
 #define CTL PMOCTL_BIN
 #define AGENT PMO_AGENT_BIN
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status != 0)
-        fprintf (stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
-    run_free (&r);
-}
-
 static json_object *
 s_show (const char *code)
 {
@@ -55,22 +46,22 @@ main (void)
     const char *now[] = {"--now", "2026-11-22T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
-    s_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "85.50 EUR"));
-    s_ok (RUN (CTL, "person", "add", "bob", "--name", "Bob", "--team", "T1", "--rate", "60.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
+    run_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "85.50 EUR"));
+    run_ok (RUN (CTL, "person", "add", "bob", "--name", "Bob", "--team", "T1", "--rate", "60.00 EUR"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start", "2026-01-01",
                "--finish", "2026-12-31", "--budget", "120000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "ZEN", "--name", "Garden", "--team", "T1", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "project", "add", "ZEN", "--name", "Garden", "--team", "T1", "--start", "2026-01-01",
                "--finish", "2026-12-31", "--budget", "5000000 JPY"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Design approved", "--due", "2026-12-15"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Design approved", "--due", "2026-12-15"));
 
     /*  One-shot updates. */
-    s_ok (RUN (AGENT, "--agent", "a1", "time", "--person", "ana", "--project", "APOLLO", "--minutes", "90",
+    run_ok (RUN (AGENT, "--agent", "a1", "time", "--person", "ana", "--project", "APOLLO", "--minutes", "90",
                "--date", "2026-11-20", "--activity", "design"));
-    s_ok (RUN (AGENT, "--agent", "a1", "cost", "--project", "APOLLO", "--amount", "1200.00 EUR", "--category",
+    run_ok (RUN (AGENT, "--agent", "a1", "cost", "--project", "APOLLO", "--amount", "1200.00 EUR", "--category",
                "material", "--date", "2026-11-20"));
-    s_ok (RUN (AGENT, "--agent", "a1", "cost", "--project", "ZEN", "--amount", "1500"));  /* yen: no decimals */
-    s_ok (RUN (AGENT, "--agent", "a1", "progress", "--project", "APOLLO", "--percent", "42.5", "--milestone",
+    run_ok (RUN (AGENT, "--agent", "a1", "cost", "--project", "ZEN", "--amount", "1500"));  /* yen: no decimals */
+    run_ok (RUN (AGENT, "--agent", "a1", "progress", "--project", "APOLLO", "--percent", "42.5", "--milestone",
                "Design approved"));
     {
         run_t r = RUN (AGENT, "--agent", "a1", "cost", "--project", "ZEN", "--amount", "12.5");
@@ -131,7 +122,7 @@ main (void)
              "time,bob,APOLLO,2026-11-18,15,,\"said \"\"hi\"\"\"\n");
     s_write (spool, "c.jsonl",
              "{\"type\":\"time\",\"person\":\"zed\",\"project\":\"APOLLO\",\"date\":\"2026-11-18\",\"minutes\":10}\n");
-    s_ok (RUN (AGENT, "--agent", "a1", "run", "--once", "--team", "T1", "--spool", spool));
+    run_ok (RUN (AGENT, "--agent", "a1", "run", "--once", "--team", "T1", "--spool", spool));
 
     /*  Exact totals: 90 + 30 (the queued one) + 45 + 90 + 60 + 15 minutes. */
     j = s_show ("APOLLO");
@@ -171,7 +162,7 @@ main (void)
     json_object_put (j);
 
     /*  A second run finds nothing new: nothing is counted twice. */
-    s_ok (RUN (AGENT, "--agent", "a1", "run", "--once", "--team", "T1", "--spool", spool));
+    run_ok (RUN (AGENT, "--agent", "a1", "run", "--once", "--team", "T1", "--spool", spool));
     j = s_show ("APOLLO");
     CHECK_EQ_I64 (json_int (j, "totals.minutes"), 330);
     json_object_put (j);

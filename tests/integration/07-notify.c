@@ -18,15 +18,6 @@
 
 static tenv_t e;
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
 static int
 s_lines (const char *text)
 {
@@ -58,13 +49,13 @@ main (void)
     const char *now[] = {"--now", "2026-11-22T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "T"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "T"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start", "2026-01-01",
                "--finish", "2026-12-31", "--budget", "1000.00 EUR"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Design approved", "--due", "2026-12-01"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Late one", "--due", "2026-11-01"));
-    s_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Design approved", "--date", "2026-11-20"));
-    s_ok (RUN (CTL, "project", "set", "APOLLO", "--status", "approved"));  /* "Late one" is missed */
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Design approved", "--due", "2026-12-01"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Late one", "--due", "2026-11-01"));
+    run_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Design approved", "--date", "2026-11-20"));
+    run_ok (RUN (CTL, "project", "set", "APOLLO", "--status", "approved"));  /* "Late one" is missed */
 
     /*  Replay from the start: exactly the two milestone alerts, in order. */
     run_t r = RUN (NOTIFY, "--since", "0", "--count", "2", "--json", "--timeout", "5000");
@@ -101,8 +92,8 @@ main (void)
      *  not race the events below. */
     const char *argv[] = {NOTIFY, "--state", state, "--since", "9", "--exec", cmd, "--timeout", "10000", NULL};
     pid_t pid = proc_spawn (argv, log);
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Gate", "--due", "2026-12-10"));
-    s_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Gate", "--date", "2026-11-21"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Gate", "--due", "2026-12-10"));
+    run_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Gate", "--date", "2026-11-21"));
     char *text = s_wait_lines (out_path, 1);
     CHECK_EQ_I64 (s_lines (text), 1);
     CHECK (text && strstr (text, "10 milestone.reached APOLLO {\"seq\":10,") == text);

@@ -26,24 +26,9 @@
 static tenv_t e;
 
 static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
-static void
 s_clock (const char *when)
 {
-    pmo_client_t *c = NULL;
-    REQUIRE_VOID (pmo_client_open (e.endpoint, &c) == 0);
-    Pmo__ClockSet cs = PMO__CLOCK_SET__INIT;
-    cs.now = (char *) when;
-    REQ (req, CLOCK_SET, clock_set, &cs);
-    CHECK_EQ_I64 (call_status (c, &req, NULL, 0), PMO__STATUS__STATUS_OK);
-    pmo_client_close (&c);
+    CHECK_EQ_I64 (clock_set (e.endpoint, when), PMO__STATUS__STATUS_OK);
 }
 
 static void
@@ -90,7 +75,7 @@ s_status (const char *as_of)
 static void
 s_cost (const char *project, const char *amount, const char *date)
 {
-    s_ok (RUN (AGENT, "--agent", "fin", "cost", "--project", project, "--amount", amount, "--date", date,
+    run_ok (RUN (AGENT, "--agent", "fin", "cost", "--project", project, "--amount", amount, "--date", date,
                "--category", "contractor"));
 }
 
@@ -101,22 +86,22 @@ main (void)
     const char *now[] = {"--now", "2026-02-19T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
-    s_ok (RUN (CTL, "portfolio", "add", "CORP", "--name", "Corp"));
-    s_ok (RUN (CTL, "programme", "add", "SPACE", "--portfolio", "CORP", "--name", "Space"));
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "Team one"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--programme", "SPACE", "--team", "T1",
+    run_ok (RUN (CTL, "portfolio", "add", "CORP", "--name", "Corp"));
+    run_ok (RUN (CTL, "programme", "add", "SPACE", "--portfolio", "CORP", "--name", "Space"));
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "Team one"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--programme", "SPACE", "--team", "T1",
                "--start", "2026-01-01", "--finish", "2026-04-10", "--budget", "100000.00 EUR", "--status",
                "approved"));
-    s_ok (RUN (CTL, "project", "add", "TINY", "--name", "Small", "--programme", "SPACE", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "project", "add", "TINY", "--name", "Small", "--programme", "SPACE", "--start", "2026-01-01",
                "--finish", "2026-04-10", "--budget", "1000.00 EUR", "--status", "approved"));
-    s_ok (RUN (CTL, "project", "add", "YEN", "--name", "Other currency", "--programme", "SPACE", "--start",
+    run_ok (RUN (CTL, "project", "add", "YEN", "--name", "Other currency", "--programme", "SPACE", "--start",
                "2026-01-01", "--finish", "2026-04-10", "--budget", "1000000 JPY", "--status", "approved"));
     s_cost ("APOLLO", "30000.00 EUR", "2026-02-10");
     s_cost ("APOLLO", "15000.00 EUR", "2026-02-19");
-    s_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", "APOLLO", "--percent", "40", "--date",
+    run_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", "APOLLO", "--percent", "40", "--date",
                "2026-02-19"));
     s_cost ("TINY", "500.00 EUR", "2026-02-01");
-    s_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", "TINY", "--percent", "100", "--date",
+    run_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", "TINY", "--percent", "100", "--date",
                "2026-02-19"));
 
     json_object *j = s_status (NULL);
@@ -197,8 +182,8 @@ main (void)
     s_cost ("APOLLO", "4000.00 EUR", "2026-02-19");  /* 50,000: crosses 50 % */
     s_cost ("APOLLO", "1.00 EUR", "2026-02-19");     /* no second alert */
     CHECK_EQ_I64 (s_count ("budget.threshold", NULL), 2);
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Review", "--due", "2026-02-25", "--weight", "0"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Beta", "--due", "2026-03-20", "--weight", "0"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Review", "--due", "2026-02-25", "--weight", "0"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Beta", "--due", "2026-03-20", "--weight", "0"));
     /*  Review is due in 6 days and the project is behind plan: at risk, once. */
     CHECK_EQ_I64 (s_count ("milestone.at_risk", "Review"), 1);
     CHECK_EQ_I64 (s_count ("milestone.at_risk", "Beta"), 0);  /* 29 days away */
@@ -243,12 +228,12 @@ main (void)
     j = s_status (NULL);
     CHECK_STR (json_str (j, "rows.0.health.rag"), "red");
     json_object_put (j);
-    s_ok (RUN (CTL, "policy", "set", "spi_red", "0.4"));
-    s_ok (RUN (CTL, "policy", "set", "spi_amber", "0.4"));
-    s_ok (RUN (CTL, "policy", "set", "cpi_red", "0.75"));
-    s_ok (RUN (CTL, "policy", "set", "cpi_amber", "0.75"));
-    s_ok (RUN (CTL, "policy", "set", "missed_red", "3"));
-    s_ok (RUN (CTL, "policy", "set", "missed_amber", "3"));
+    run_ok (RUN (CTL, "policy", "set", "spi_red", "0.4"));
+    run_ok (RUN (CTL, "policy", "set", "spi_amber", "0.4"));
+    run_ok (RUN (CTL, "policy", "set", "cpi_red", "0.75"));
+    run_ok (RUN (CTL, "policy", "set", "cpi_amber", "0.75"));
+    run_ok (RUN (CTL, "policy", "set", "missed_red", "3"));
+    run_ok (RUN (CTL, "policy", "set", "missed_amber", "3"));
     {   /* red looser than amber is refused, and changes nothing */
         run_t r = RUN (CTL, "policy", "set", "cpi_red", "0.9");
         CHECK_EQ_I64 (r.status, 1);

@@ -22,18 +22,9 @@
 #define AGENT PMO_AGENT_BIN
 
 static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
-static void
 s_time (const char *who, const char *project, const char *date, const char *minutes, const char *activity)
 {
-    s_ok (RUN (AGENT, "--agent", "rep", "time", "--person", who, "--project", project, "--date", date, "--minutes",
+    run_ok (RUN (AGENT, "--agent", "rep", "time", "--person", who, "--project", project, "--date", date, "--minutes",
                minutes, "--activity", activity));
 }
 
@@ -62,25 +53,25 @@ main (void)
     const char *now[] = {"--now", "2026-11-22T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "One"));
-    s_ok (RUN (CTL, "team", "add", "T2", "--name", "Two"));
-    s_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "60.00 EUR", "--capacity", "10"));
-    s_ok (RUN (CTL, "person", "add", "bob", "--name", "Bob", "--team", "T2", "--rate", "30.00 EUR", "--capacity", "40"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "A", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "One"));
+    run_ok (RUN (CTL, "team", "add", "T2", "--name", "Two"));
+    run_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "60.00 EUR", "--capacity", "10"));
+    run_ok (RUN (CTL, "person", "add", "bob", "--name", "Bob", "--team", "T2", "--rate", "30.00 EUR", "--capacity", "40"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "A", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "100000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "GEMINI", "--name", "G", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "GEMINI", "--name", "G", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "100000.00 EUR"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Alpha", "--due", "2026-10-01"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Beta", "--due", "2026-11-01", "--forecast", "2026-11-08"));
-    s_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Alpha", "--date", "2026-10-04"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Alpha", "--due", "2026-10-01"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Beta", "--due", "2026-11-01", "--forecast", "2026-11-08"));
+    run_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Alpha", "--date", "2026-10-04"));
     s_time ("ana", "APOLLO", "2026-10-05", "480", "design");
     s_time ("ana", "APOLLO", "2026-10-05", "240", "review");
     s_time ("bob", "APOLLO", "2026-10-06", "120", "design");
     s_time ("bob", "GEMINI", "2026-10-06", "360", "build");
     s_time ("ana", "GEMINI", "2026-11-02", "60", "build");
-    s_ok (RUN (AGENT, "--agent", "rep", "cost", "--project", "APOLLO", "--amount", "50.00 EUR", "--category",
+    run_ok (RUN (AGENT, "--agent", "rep", "cost", "--project", "APOLLO", "--amount", "50.00 EUR", "--category",
                "material", "--date", "2026-10-20"));
-    s_ok (RUN (AGENT, "--agent", "rep", "cost", "--project", "GEMINI", "--amount", "12.34 EUR", "--category",
+    run_ok (RUN (AGENT, "--agent", "rep", "cost", "--project", "GEMINI", "--amount", "12.34 EUR", "--category",
                "travel", "--date", "2026-11-03"));
 
     /*  Time, grouped four ways. */

@@ -21,30 +21,15 @@
 static tenv_t e;
 
 static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
-static void
 s_clock (const char *when)
 {
-    pmo_client_t *c = NULL;
-    REQUIRE_VOID (pmo_client_open (e.endpoint, &c) == 0);
-    Pmo__ClockSet cs = PMO__CLOCK_SET__INIT;
-    cs.now = (char *) when;
-    REQ (req, CLOCK_SET, clock_set, &cs);
-    CHECK_EQ_I64 (call_status (c, &req, NULL, 0), PMO__STATUS__STATUS_OK);
-    pmo_client_close (&c);
+    CHECK_EQ_I64 (clock_set (e.endpoint, when), PMO__STATUS__STATUS_OK);
 }
 
 static void
 s_cost (const char *amount, const char *date)
 {
-    s_ok (RUN (AGENT, "--agent", "fin", "cost", "--project", "APOLLO", "--amount", amount, "--date", date,
+    run_ok (RUN (AGENT, "--agent", "fin", "cost", "--project", "APOLLO", "--amount", amount, "--date", date,
                "--category", "contractor"));
 }
 
@@ -85,11 +70,11 @@ main (void)
     REQUIRE (tenv_init (&e, "status-cache") == 0);
     const char *now[] = {"--now", "2026-02-19T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
-    s_ok (RUN (CTL, "portfolio", "add", "CORP", "--name", "Corp"));
-    s_ok (RUN (CTL, "programme", "add", "SPACE", "--portfolio", "CORP", "--name", "Space"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--programme", "SPACE", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "portfolio", "add", "CORP", "--name", "Corp"));
+    run_ok (RUN (CTL, "programme", "add", "SPACE", "--portfolio", "CORP", "--name", "Space"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--programme", "SPACE", "--start", "2026-01-01",
                "--finish", "2026-04-10", "--budget", "100000.00 EUR", "--status", "approved"));
-    s_ok (RUN (CTL, "project", "add", "ZED", "--name", "Other", "--programme", "SPACE", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "project", "add", "ZED", "--name", "Other", "--programme", "SPACE", "--start", "2026-01-01",
                "--finish", "2026-04-10", "--budget", "1000.00 EUR", "--status", "approved"));
 
     /*  A cost. */
@@ -114,7 +99,7 @@ main (void)
 
     /*  Progress. */
     CHECK_EQ_I64 (s_fig ("evm.ev_minor", NULL), 0);
-    s_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", "APOLLO", "--percent", "40", "--date",
+    run_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", "APOLLO", "--percent", "40", "--date",
                "2026-02-19"));
     CHECK_EQ_I64 (s_fig ("evm.ev_minor", NULL), 4000000);
     CHECK_EQ_I64 (s_fig ("evm.cpi.num", NULL), 4);
@@ -143,14 +128,14 @@ main (void)
 
     /*  A milestone already due. */
     CHECK_EQ_I64 (s_fig ("missed_milestones", NULL), 0);
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Review", "--due", "2026-02-20", "--weight", "0"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Review", "--due", "2026-02-20", "--weight", "0"));
     CHECK_EQ_I64 (s_fig ("missed_milestones", NULL), 1);
     char *name = s_text ("next_milestone.name");
     CHECK_STR (name, "Review");
     free (name);
 
     /*  The baseline changes: BAC 200,000.00, 2,000.00 a day. */
-    s_ok (RUN (CTL, "project", "set", "APOLLO", "--budget", "200000.00 EUR"));
+    run_ok (RUN (CTL, "project", "set", "APOLLO", "--budget", "200000.00 EUR"));
     CHECK_EQ_I64 (s_fig ("evm.bac_minor", NULL), 20000000);
     CHECK_EQ_I64 (s_fig ("evm.pv_minor", NULL), 11000000);
     CHECK_EQ_I64 (s_fig ("evm.ev_minor", NULL), 8000000);
@@ -160,10 +145,10 @@ main (void)
     char *rag = s_text ("health.rag");
     CHECK_STR (rag, "red");
     free (rag);
-    s_ok (RUN (CTL, "policy", "set", "spi_red", "0.4"));
-    s_ok (RUN (CTL, "policy", "set", "spi_amber", "0.4"));
-    s_ok (RUN (CTL, "policy", "set", "missed_red", "5"));
-    s_ok (RUN (CTL, "policy", "set", "missed_amber", "5"));
+    run_ok (RUN (CTL, "policy", "set", "spi_red", "0.4"));
+    run_ok (RUN (CTL, "policy", "set", "spi_amber", "0.4"));
+    run_ok (RUN (CTL, "policy", "set", "missed_red", "5"));
+    run_ok (RUN (CTL, "policy", "set", "missed_amber", "5"));
     rag = s_text ("health.rag");
     CHECK_STR (rag, "green");
     free (rag);

@@ -18,15 +18,6 @@
 static tenv_t e;
 static char original[320];  /* the untouched data directory */
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
 /*  Copies data.mdb into a fresh directory DIR/name; returns its path. */
 static void
 s_copy (const char *name, char *dir, size_t n)
@@ -97,13 +88,13 @@ main (void)
     REQUIRE (tenv_init (&e, "chain") == 0);
     snprintf (original, sizeof original, "%s", e.data);
     REQUIRE (tenv_pmod_start (&e, NULL) == 0);
-    s_ok (RUN (CTL, "team", "add", "T", "--name", "T"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--start", "2026-01-01", "--finish",
+    run_ok (RUN (CTL, "team", "add", "T", "--name", "T"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--start", "2026-01-01", "--finish",
                "2026-12-31", "--budget", "1000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "GEMINI", "--name", "Two", "--start", "2026-01-01", "--finish",
+    run_ok (RUN (CTL, "project", "add", "GEMINI", "--name", "Two", "--start", "2026-01-01", "--finish",
                "2026-12-31", "--budget", "2000.00 EUR"));
-    s_ok (RUN (CTL, "project", "set", "APOLLO", "--name", "Moon landing"));
-    s_ok (RUN (CTL, "team", "add", "U", "--name", "U"));
+    run_ok (RUN (CTL, "project", "set", "APOLLO", "--name", "Moon landing"));
+    run_ok (RUN (CTL, "team", "add", "U", "--name", "U"));
 
     run_t r = RUN (CTL, "log", "--verify");
     CHECK_EQ_I64 (r.status, 0);
@@ -123,7 +114,7 @@ main (void)
     json_object_put (j);
     char backup[400];
     snprintf (backup, sizeof backup, "%s/backup.mdb", e.dir);
-    s_ok (RUN (CTL, "backup", backup));
+    run_ok (RUN (CTL, "backup", backup));
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
 
     char dir[400];

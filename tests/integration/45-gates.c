@@ -179,15 +179,6 @@ s_life_cycle (const char *project)
     return call (c, &req);
 }
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
 int
 main (void)
 {
@@ -198,13 +189,13 @@ main (void)
     char path[400];
     snprintf (path, sizeof path, "%s/lc.json", e.dir);
     REQUIRE (write_file (path, s_template) == 0);
-    s_ok (RUN (CTL, "template", "add", "LC", "--file", path));
-    s_ok (RUN (CTL, "project", "add", "P1", "--name", "One", "--start", "2026-03-02", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "template", "add", "LC", "--file", path));
+    run_ok (RUN (CTL, "project", "add", "P1", "--name", "One", "--start", "2026-03-02", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--template", "LC"));
-    s_ok (RUN (CTL, "project", "add", "CANC", "--name", "Cancelled", "--start", "2026-03-02", "--finish",
+    run_ok (RUN (CTL, "project", "add", "CANC", "--name", "Cancelled", "--start", "2026-03-02", "--finish",
                "2026-12-31", "--budget", "1000.00 EUR", "--template", "LC"));
-    s_ok (RUN (CTL, "project", "set", "CANC", "--status", "cancelled"));
-    s_ok (RUN (CTL, "project", "add", "NOTPL", "--name", "Plain", "--start", "2026-03-02", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "set", "CANC", "--status", "cancelled"));
+    run_ok (RUN (CTL, "project", "add", "NOTPL", "--name", "Plain", "--start", "2026-03-02", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR"));
     REQUIRE (pmo_client_open (e.endpoint, &c) == 0);
 
@@ -283,7 +274,7 @@ main (void)
     CHECK_EQ_I64 (out.status, 0);
     CHECK_STR (out.out, "project NOTPL has no life cycle (it was not created from a template with phases)\n");
     run_free (&out);
-    s_ok (RUN (CTL, "project", "add", "P2", "--name", "Two", "--start", "2026-03-02", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "P2", "--name", "Two", "--start", "2026-03-02", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--template", "LC"));
     out = RUN (CTL, "project", "phase", "P2", "--advance");
     CHECK_EQ_I64 (out.status, 1);
@@ -296,8 +287,8 @@ main (void)
     CHECK_STR (out.err, "pmoctl: gate G1 of project P2 cannot be approved: checklist item 2 \"Sponsor named\" is "
                         "answered no\n");
     run_free (&out);
-    s_ok (RUN (CTL, "--actor", "dora", "gate", "approve", "P2", "G1", "1=yes", "Sponsor named=yes"));
-    s_ok (RUN (CTL, "project", "phase", "P2", "--advance", "--to", "planning"));
+    run_ok (RUN (CTL, "--actor", "dora", "gate", "approve", "P2", "G1", "1=yes", "Sponsor named=yes"));
+    run_ok (RUN (CTL, "project", "phase", "P2", "--advance", "--to", "planning"));
     j = RUN_JSON (CTL, "project", "phase", "P2", "--json");
     CHECK_STR (json_str (j, "phase"), "planning");
     CHECK_STR (json_str (j, "phases.0.gate.decided_by"), "dora");

@@ -38,15 +38,6 @@ static const char *s_v2 =
 
 static pmo_client_t *c;
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
 /*  Runs a pmoctl command that must be refused with exactly `line`. */
 static void
 s_refused (run_t r, const char *line)
@@ -109,8 +100,8 @@ main (void)
     REQUIRE (write_file (v1, s_v1) == 0 && write_file (v2, s_v2) == 0);
 
     /*  Versions. */
-    s_ok (RUN (CTL, "template", "add", "STD", "--file", v1));
-    s_ok (RUN (CTL, "template", "add", "STD", "--file", v2));
+    run_ok (RUN (CTL, "template", "add", "STD", "--file", v1));
+    run_ok (RUN (CTL, "template", "add", "STD", "--file", v2));
     json_object *j = RUN_JSON (CTL, "template", "list", "--json");
     CHECK_EQ_I64 (json_object_array_length (json_get (j, "templates")), 1);
     CHECK_STR (json_str (j, "templates.0.name"), "STD");
@@ -137,9 +128,9 @@ main (void)
     s_refused (RUN (CTL, "template", "show", "NOPE"), "pmoctl: template NOPE: not found\n");
 
     /*  Instantiation: v2 by default, v1 with @1; due = start + offset. */
-    s_ok (RUN (CTL, "project", "add", "NEW", "--name", "New", "--start", "2026-01-05", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "NEW", "--name", "New", "--start", "2026-01-05", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--template", "STD"));
-    s_ok (RUN (CTL, "project", "add", "OLD", "--name", "Old", "--start", "2026-02-20", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "OLD", "--name", "Old", "--start", "2026-02-20", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--template", "STD@1"));
     j = RUN_JSON (CTL, "milestone", "list", "NEW", "--json");
     CHECK_EQ_I64 (json_object_array_length (json_get (j, "milestones")), 3);
@@ -170,7 +161,7 @@ main (void)
     CHECK_EQ_I64 (json_object_array_length (json_get (j, "phases")), 0);
     json_object_put (j);
     /*  A third version does not change projects made from the second. */
-    s_ok (RUN (CTL, "template", "add", "STD", "--file", v1));
+    run_ok (RUN (CTL, "template", "add", "STD", "--file", v1));
     j = RUN_JSON (CTL, "project", "show", "NEW", "--json");
     CHECK_EQ_I64 (json_int (j, "project.template_version"), 2);
     CHECK_EQ_I64 (json_object_array_length (json_get (j, "milestones")), 3);
@@ -239,20 +230,20 @@ main (void)
 
     /*  Health: the same figures, red under the global policy, green under
      *  the template's. */
-    s_ok (RUN (CTL, "project", "add", "GLOBAL", "--name", "G", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "GLOBAL", "--name", "G", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--status", "active"));
     /*  A template of a RAG policy alone, so both projects plan value
      *  linearly (weighted milestones would time-phase OWN's). */
     REQUIRE (write_file (bad, "{\"rag\": {\"cpi_red\": \"0.70\", \"cpi_amber\": \"0.75\", "
                               "\"overspend_amber\": \"20\", \"overspend_red\": \"30\"}}") == 0);
-    s_ok (RUN (CTL, "template", "add", "LOOSE", "--file", bad));
-    s_ok (RUN (CTL, "project", "add", "OWN", "--name", "O", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "template", "add", "LOOSE", "--file", bad));
+    run_ok (RUN (CTL, "project", "add", "OWN", "--name", "O", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--status", "active", "--template", "LOOSE"));
     const char *codes[] = {"GLOBAL", "OWN"};
     for (size_t i = 0; i < 2; i++) {
-        s_ok (RUN (AGENT, "--agent", "fin", "cost", "--project", codes[i], "--amount", "625.00 EUR", "--date",
+        run_ok (RUN (AGENT, "--agent", "fin", "cost", "--project", codes[i], "--amount", "625.00 EUR", "--date",
                    "2026-07-01"));
-        s_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", codes[i], "--percent", "50", "--date",
+        run_ok (RUN (AGENT, "--agent", "fin", "progress", "--project", codes[i], "--percent", "50", "--date",
                    "2026-07-01"));
     }
     j = RUN_JSON (CTL, "status", "--json");
@@ -263,7 +254,7 @@ main (void)
     CHECK_STR (reason, "green: on track");
     json_object_put (j);
     /*  Tightening the global policy leaves OWN to its own. */
-    s_ok (RUN (CTL, "policy", "set", "overspend_amber", "5"));
+    run_ok (RUN (CTL, "policy", "set", "overspend_amber", "5"));
     j = RUN_JSON (CTL, "project", "show", "OWN", "--json");
     CHECK_STR (json_str (j, "health.rag"), "green");
     json_object_put (j);

@@ -25,15 +25,6 @@
 
 static pmo_client_t *c;
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
 static int
 s_alloc (const char *person, const char *project, const char *week, int minutes, bool remove, char *reason)
 {
@@ -86,37 +77,37 @@ main (void)
     const char *now[] = {"--now", "2026-11-02T09:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
     REQUIRE (pmo_client_open (e.endpoint, &c) == 0);
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "One"));
-    s_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "50.00 EUR", "--capacity", "40"));
-    s_ok (RUN (CTL, "person", "add", "bob", "--name", "Bob", "--team", "T1", "--rate", "50.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "A", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "One"));
+    run_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "50.00 EUR", "--capacity", "40"));
+    run_ok (RUN (CTL, "person", "add", "bob", "--name", "Bob", "--team", "T1", "--rate", "50.00 EUR"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "A", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "GEMINI", "--name", "G", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "GEMINI", "--name", "G", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "CANC", "--name", "C", "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", "CANC", "--name", "C", "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", "1000.00 EUR", "--status", "cancelled"));
 
-    s_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W48", "--hours", "20"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W48", "--hours", "20"));
     CHECK_EQ_I64 (s_count ("resource.overallocated", NULL), 0);
-    s_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--hours", "25"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--hours", "25"));
     CHECK_EQ_I64 (s_count ("resource.overallocated", NULL), 1);
-    s_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--hours", "30"));
-    s_ok (RUN (CTL, "allocation", "remove", "ana", "GEMINI", "2026-W48"));
-    s_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--minutes", "1500"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--hours", "30"));
+    run_ok (RUN (CTL, "allocation", "remove", "ana", "GEMINI", "2026-W48"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--minutes", "1500"));
     CHECK_EQ_I64 (s_count ("resource.overallocated", NULL), 1);
-    s_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W49", "--hours", "45"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W49", "--hours", "45"));
     CHECK_EQ_I64 (s_count ("resource.overallocated", NULL), 2);
-    s_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W49", "--hours", "46"));
-    s_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W50", "--hours", "40"));
-    s_ok (RUN (CTL, "allocation", "set", "bob", "APOLLO", "2026-W48", "--hours", "100"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W49", "--hours", "46"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "APOLLO", "2026-W50", "--hours", "40"));
+    run_ok (RUN (CTL, "allocation", "set", "bob", "APOLLO", "2026-W48", "--hours", "100"));
 
     /*  After a restart the fired-once identity is still there. */
     REQUIRE (tenv_pmod_stop (&e, SIGTERM) == 0);
     REQUIRE (tenv_pmod_start (&e, now) == 0);
     pmo_client_close (&c);
     REQUIRE (pmo_client_open (e.endpoint, &c) == 0);
-    s_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--minutes", "1600"));
-    s_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--minutes", "1500"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--minutes", "1600"));
+    run_ok (RUN (CTL, "allocation", "set", "ana", "GEMINI", "2026-W48", "--minutes", "1500"));
 
     s_over_t over[2] = {{"", 0, 0}, {"", 0, 0}};
     CHECK_EQ_I64 (s_count ("resource.overallocated", over), 2);

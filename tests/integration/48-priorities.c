@@ -22,15 +22,6 @@
 #define CTL PMOCTL_BIN
 
 static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status)
-        fprintf (stderr, "stderr: %s\n", r.err);
-    run_free (&r);
-}
-
-static void
 s_refused (run_t r, const char *line)
 {
     CHECK_EQ_I64 (r.status, 1);
@@ -41,16 +32,16 @@ s_refused (run_t r, const char *line)
 static void
 s_project (const char *code, const char *budget, const char *status)
 {
-    s_ok (RUN (CTL, "project", "add", code, "--name", code, "--start", "2026-01-01", "--finish", "2026-12-31",
+    run_ok (RUN (CTL, "project", "add", code, "--name", code, "--start", "2026-01-01", "--finish", "2026-12-31",
                "--budget", budget, "--status", status));
 }
 
 static void
 s_scores (const char *code, const char *strategic, const char *value, const char *risk)
 {
-    s_ok (RUN (CTL, "score", "set", code, "strategic", strategic));
-    s_ok (RUN (CTL, "score", "set", code, "value", value));
-    s_ok (RUN (CTL, "score", "set", code, "risk", risk));
+    run_ok (RUN (CTL, "score", "set", code, "strategic", strategic));
+    run_ok (RUN (CTL, "score", "set", code, "value", value));
+    run_ok (RUN (CTL, "score", "set", code, "risk", risk));
 }
 
 int
@@ -61,11 +52,11 @@ main (void)
     const char *now[] = {"--now", "2026-03-02T09:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
-    s_ok (RUN (CTL, "criterion", "set", "strategic", "--weight", "2", "--description", "strategic fit"));
-    s_ok (RUN (CTL, "criterion", "set", "strategic", "--weight", "3"));  /* re-weighted, description kept */
-    s_ok (RUN (CTL, "criterion", "set", "value", "--weight", "2"));
-    s_ok (RUN (CTL, "criterion", "set", "risk", "--weight", "1"));
-    s_ok (RUN (CTL, "criterion", "set", "urgency", "--weight", "0"));
+    run_ok (RUN (CTL, "criterion", "set", "strategic", "--weight", "2", "--description", "strategic fit"));
+    run_ok (RUN (CTL, "criterion", "set", "strategic", "--weight", "3"));  /* re-weighted, description kept */
+    run_ok (RUN (CTL, "criterion", "set", "value", "--weight", "2"));
+    run_ok (RUN (CTL, "criterion", "set", "risk", "--weight", "1"));
+    run_ok (RUN (CTL, "criterion", "set", "urgency", "--weight", "0"));
     s_project ("A", "300.00 EUR", "proposed");
     s_project ("B", "100.00 EUR", "approved");
     s_project ("C", "100.00 EUR", "proposed");
@@ -77,7 +68,7 @@ main (void)
     s_scores ("B", "5", "5", "0");
     s_scores ("C", "5", "5", "0");
     s_scores ("D", "2", "0", "0");
-    s_ok (RUN (CTL, "score", "set", "D", "urgency", "10"));
+    run_ok (RUN (CTL, "score", "set", "D", "urgency", "10"));
     s_scores ("E", "10", "10", "10");
     s_scores ("G", "10", "10", "10");
 
@@ -143,7 +134,7 @@ main (void)
 
     /*  A re-weighted criterion re-ranks at once: urgency 0 -> 10 makes D's
      *  10 count (2x3 + 10x10 = 106), ahead of E (60). */
-    s_ok (RUN (CTL, "criterion", "set", "urgency", "--weight", "10"));
+    run_ok (RUN (CTL, "criterion", "set", "urgency", "--weight", "10"));
     r = RUN (CTL, "priorities", "--currency", "EUR", "--csv");
     CHECK_STR (r.out, "rank,project,score,bac,cumulative,currency\n"
                       "1,D,106,50.00,50.00,EUR\n"

@@ -26,17 +26,8 @@
 static char s_conf[600];
 static char s_task[600];
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status != 0)
-        fprintf (stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
-    run_free (&r);
-}
-
 /*  task without questions and without chatter. */
-#define TASK(...) s_ok (RUN (s_task, "rc.confirmation=off", "rc.verbose=nothing", __VA_ARGS__))
+#define TASK(...) run_ok (RUN (s_task, "rc.confirmation=off", "rc.verbose=nothing", __VA_ARGS__))
 
 static int
 s_agent_once (const char *state)
@@ -100,12 +91,12 @@ main (void)
 
     const char *now[] = {"--now", "2025-03-22T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start",
                "2025-01-01", "--finish", "2025-12-31", "--budget", "120000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "ZEUS", "--name", "Sky", "--team", "T1", "--start",
+    run_ok (RUN (CTL, "project", "add", "ZEUS", "--name", "Sky", "--team", "T1", "--start",
                "2025-01-01", "--finish", "2025-12-31", "--budget", "50000.00 EUR"));
-    s_ok (RUN (CTL, "milestone", "add", "APOLLO", "Design approved", "--due", "2025-04-30"));
+    run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Design approved", "--due", "2025-04-30"));
 
     /*  APOLLO: design 3 (done, milestone tag), build 5, test 2, docs (no
      *  estimate), a deleted task; ZEUS: 1 of 3 done; an unmapped project. */

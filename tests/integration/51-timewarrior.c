@@ -30,17 +30,8 @@
 static char s_conf[600];
 static char s_timew[600];
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status != 0)
-        fprintf (stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
-    run_free (&r);
-}
-
 /*  timew with its answer given: never waits for a question. */
-#define TIMEW(...) s_ok (RUN (s_timew, __VA_ARGS__, ":yes"))
+#define TIMEW(...) run_ok (RUN (s_timew, __VA_ARGS__, ":yes"))
 
 /*  pmo-agent run --once on the test's config, logging to agent.log. */
 static int
@@ -98,23 +89,6 @@ s_last_seq (void)
     return seq;
 }
 
-/*  How many events of the log have topic. */
-static int
-s_topics (const char *topic)
-{
-    json_object *j = RUN_JSON (CTL, "log", "--json");
-    json_object *evs = j ? json_get (j, "events") : NULL;
-    int n = 0;
-    for (size_t i = 0; evs && i < json_object_array_length (evs); i++) {
-        char path[64];
-        snprintf (path, sizeof path, "events.%zu.topic", i);
-        if (strcmp (json_str (j, path) ? json_str (j, path) : "", topic) == 0)
-            n++;
-    }
-    json_object_put (j);
-    return n;
-}
-
 int
 main (void)
 {
@@ -140,11 +114,11 @@ main (void)
 
     const char *now[] = {"--now", "2025-03-22T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
-    s_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "60.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
+    run_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "60.00 EUR"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start",
                "2025-01-01", "--finish", "2025-12-31", "--budget", "120000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "ZEUS", "--name", "Sky", "--team", "T1", "--start",
+    run_ok (RUN (CTL, "project", "add", "ZEUS", "--name", "Sky", "--team", "T1", "--start",
                "2025-01-01", "--finish", "2025-12-31", "--budget", "50000.00 EUR"));
 
     /*  Local times (UTC+2).  Newest first, timew numbers them @1 (open),
@@ -248,9 +222,9 @@ main (void)
     CHECK_STR (buf, "APOLLO=180;");
     s_day ("2025-03-21", buf, sizeof buf);
     CHECK_STR (buf, "APOLLO=15;");
-    CHECK_EQ_I64 (s_topics ("time.corrected.APOLLO"), 2);
-    CHECK_EQ_I64 (s_topics ("time.voided.ZEUS"), 1);
-    CHECK_EQ_I64 (s_topics ("time.APOLLO"), 3);
+    CHECK_EQ_I64 (tlog_count ("time.corrected.APOLLO"), 2);
+    CHECK_EQ_I64 (tlog_count ("time.voided.ZEUS"), 1);
+    CHECK_EQ_I64 (tlog_count ("time.APOLLO"), 3);
 
     /*  A retag moves the midnight interval's two entries to ZEUS. */
     TIMEW ("untag", "@3", "apollo");
@@ -258,7 +232,7 @@ main (void)
     CHECK_EQ_I64 (s_agent_once (state), 0);
     CHECK_EQ_I64 (s_minutes ("APOLLO"), 120);
     CHECK_EQ_I64 (s_minutes ("ZEUS"), 75);
-    CHECK_EQ_I64 (s_topics ("time.corrected.ZEUS"), 2);
+    CHECK_EQ_I64 (tlog_count ("time.corrected.ZEUS"), 2);
 
     /*  The open interval, once closed: 60 more on 2025-03-22. */
     TIMEW ("stop", "2025-03-22T10:00");

@@ -24,15 +24,6 @@
 
 static char s_conf[600];
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status != 0)
-        fprintf (stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
-    run_free (&r);
-}
-
 static int
 s_agent_once (const char *state)
 {
@@ -61,9 +52,9 @@ main (void)
     setenv ("PMO_NOW", "2025-03-22T12:00:00Z", 1);
     const char *now[] = {"--now", "2025-03-22T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
-    s_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
-    s_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "60.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start",
+    run_ok (RUN (CTL, "team", "add", "T1", "--name", "Apollo team"));
+    run_ok (RUN (CTL, "person", "add", "ana", "--name", "Ana", "--team", "T1", "--rate", "60.00 EUR"));
+    run_ok (RUN (CTL, "project", "add", "APOLLO", "--name", "Moon", "--team", "T1", "--start",
                "2025-01-01", "--finish", "2025-12-31", "--budget", "120000.00 EUR"));
 
     char items[500], state[400], conf[2000];

@@ -19,15 +19,6 @@
 
 static int n_denied = 0;  /* refusals this test provoked */
 
-static void
-s_ok (run_t r)
-{
-    CHECK_EQ_I64 (r.status, 0);
-    if (r.status != 0)
-        fprintf (stderr, "stdout: %s\nstderr: %s\n", r.out, r.err);
-    run_free (&r);
-}
-
 /*  Expects exit 1 with exactly want on stderr. */
 static void
 s_refused (run_t r, const char *want)
@@ -88,15 +79,15 @@ main (void)
     const char *now[] = {"--now", "2026-11-20T12:00:00Z", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
-    s_ok (RUN (CTL, "team", "add", "TA", "--name", "Team A"));
-    s_ok (RUN (CTL, "team", "add", "TB", "--name", "Team B"));
-    s_ok (RUN (CTL, "person", "add", "pa", "--name", "Pat A", "--team", "TA", "--rate", "60.00 EUR"));
-    s_ok (RUN (CTL, "person", "add", "pb", "--name", "Pat B", "--team", "TB", "--rate", "60.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "PA", "--name", "Project A", "--team", "TA", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "team", "add", "TA", "--name", "Team A"));
+    run_ok (RUN (CTL, "team", "add", "TB", "--name", "Team B"));
+    run_ok (RUN (CTL, "person", "add", "pa", "--name", "Pat A", "--team", "TA", "--rate", "60.00 EUR"));
+    run_ok (RUN (CTL, "person", "add", "pb", "--name", "Pat B", "--team", "TB", "--rate", "60.00 EUR"));
+    run_ok (RUN (CTL, "project", "add", "PA", "--name", "Project A", "--team", "TA", "--start", "2026-01-01",
                "--finish", "2026-12-31", "--budget", "10000.00 EUR"));
-    s_ok (RUN (CTL, "project", "add", "PB", "--name", "Project B", "--team", "TB", "--start", "2026-01-01",
+    run_ok (RUN (CTL, "project", "add", "PB", "--name", "Project B", "--team", "TB", "--start", "2026-01-01",
                "--finish", "2026-12-31", "--budget", "10000.00 EUR"));
-    s_ok (RUN (CTL, "milestone", "add", "PB", "Done", "--due", "2026-12-15"));
+    run_ok (RUN (CTL, "milestone", "add", "PB", "Done", "--due", "2026-12-15"));
 
     tkey_t ka, kv, kan, km, ks;
     REQUIRE (tkey_make (&e, "agent-a", &ka) == 0 && tkey_enrol (&ka, "agent-a", "--agent", "TA") == 0);
@@ -111,8 +102,8 @@ main (void)
     char state[400];
     snprintf (state, sizeof state, "%s/state-a", e.dir);
 #define AGENT_A AGENT, "--agent", "agent-a", "--key", ka.path, "--state", state
-    s_ok (RUN (AGENT_A, "time", "--person", "pa", "--project", "PA", "--minutes", "90", "--date", "2026-11-19"));
-    s_ok (RUN (AGENT_A, "cost", "--project", "PA", "--amount", "12.00 EUR", "--date", "2026-11-19"));
+    run_ok (RUN (AGENT_A, "time", "--person", "pa", "--project", "PA", "--minutes", "90", "--date", "2026-11-19"));
+    run_ok (RUN (AGENT_A, "cost", "--project", "PA", "--amount", "12.00 EUR", "--date", "2026-11-19"));
     char *mid = s_snapshot ();  /* PA's bookings are in; nothing below may change it */
     REQUIRE (mid != NULL);
     CHECK (strcmp (before, mid) != 0);
@@ -181,8 +172,8 @@ main (void)
 
     /*  A viewer reads and may not modify. */
 #define AS(k) CTL, "--key", (k).path
-    s_ok (RUN (AS (kv), "status"));
-    s_ok (RUN (AS (kv), "project", "show", "PA"));
+    run_ok (RUN (AS (kv), "status"));
+    run_ok (RUN (AS (kv), "project", "show", "PA"));
     s_refused (RUN (AS (kv), "project", "set", "PA", "--name", "Mine"),
                "pmoctl: principal vera (viewer) may not project_update: needs manager\n");
     s_refused (RUN (AS (kv), "team", "add", "TC", "--name", "C"),
@@ -190,33 +181,33 @@ main (void)
     s_refused (RUN (AS (kv), "report", "time", "--from", "2026-11-01", "--to", "2026-11-20"), "pmoctl: principal vera (viewer) may not report: needs analyst\n");
     s_refused (RUN (AS (kv), "log"), "pmoctl: principal vera (viewer) may not log: needs analyst\n");
     /*  An analyst exports. */
-    s_ok (RUN (AS (kan), "report", "time", "--from", "2026-11-01", "--to", "2026-11-20"));
-    s_ok (RUN (AS (kan), "log"));
+    run_ok (RUN (AS (kan), "report", "time", "--from", "2026-11-01", "--to", "2026-11-20"));
+    run_ok (RUN (AS (kan), "log"));
     s_refused (RUN (AS (kan), "milestone", "reach", "PB", "Done"),
                "pmoctl: principal anna (analyst) may not milestone_update: needs manager\n");
     char backup[400];
     snprintf (backup, sizeof backup, "%s/copy.mdb", e.dir);
     s_refused (RUN (AS (kan), "backup", backup), "pmoctl: principal anna (analyst) may not backup: needs admin\n");
     /*  A manager changes the portfolio, not policy or keys. */
-    s_ok (RUN (AS (km), "team", "add", "TC", "--name", "Team C"));
+    run_ok (RUN (AS (km), "team", "add", "TC", "--name", "Team C"));
     s_refused (RUN (AS (km), "policy", "set", "cpi_red", "0.8"),
                "pmoctl: principal max (manager) may not policy_set: needs admin\n");
     s_refused (RUN (AS (km), "key", "list"), "pmoctl: principal max (manager) may not key_list: needs admin\n");
     s_refused (RUN (AS (km), "key", "enrol", "x", "--role", "admin", "--public", km.pub),
                "pmoctl: principal max (manager) may not key_enrol: needs admin\n");
     /*  A subscriber pings and reads the log only. */
-    s_ok (RUN (AS (ks), "ping"));
-    s_ok (RUN (AS (ks), "log"));
+    run_ok (RUN (AS (ks), "ping"));
+    run_ok (RUN (AS (ks), "log"));
     s_refused (RUN (AS (ks), "status"),
                "pmoctl: principal sub (subscriber) may not status: subscribers receive events only\n");
 
     /*  Governance: viewers read the registers and plans; every change to
      *  them is a manager's (an analyst reads and exports). */
-    s_ok (RUN (AS (kv), "risks"));
-    s_ok (RUN (AS (kv), "priorities"));
-    s_ok (RUN (AS (kv), "template", "list"));
-    s_ok (RUN (AS (kv), "resources"));
-    s_ok (RUN (AS (kv), "lessons"));
+    run_ok (RUN (AS (kv), "risks"));
+    run_ok (RUN (AS (kv), "priorities"));
+    run_ok (RUN (AS (kv), "template", "list"));
+    run_ok (RUN (AS (kv), "resources"));
+    run_ok (RUN (AS (kv), "lessons"));
     s_refused (RUN (AS (kv), "risk", "add", "PA", "--title", "Late vendor", "--probability", "2", "--impact", "3",
                     "--owner", "pa"),
                "pmoctl: principal vera (viewer) may not risk_add: needs manager\n");
@@ -228,7 +219,7 @@ main (void)
                "pmoctl: principal anna (analyst) may not criterion_set: needs manager\n");
     s_refused (RUN (AS (ks), "risks"),
                "pmoctl: principal sub (subscriber) may not register_query: subscribers receive events only\n");
-    s_ok (RUN (AS (km), "risk", "add", "PA", "--title", "Late vendor", "--probability", "2", "--impact", "3",
+    run_ok (RUN (AS (km), "risk", "add", "PA", "--title", "Late vendor", "--probability", "2", "--impact", "3",
                "--owner", "pa"));
     json_object *hm = RUN_JSON (AS (kv), "risks", "--json");
     CHECK_EQ_I64 (json_int (hm, "counted"), 1);
@@ -277,7 +268,7 @@ main (void)
     CHECK_EQ_I64 (found, 1);
     json_object_put (j);
     /*  And the chain over all of it verifies. */
-    s_ok (RUN (CTL, "log", "--verify"));
+    run_ok (RUN (CTL, "log", "--verify"));
 
     free (before);
     free (mid);

@@ -165,24 +165,6 @@ tsub_recv_topic (void *sub, int timeout_ms)
     return strdup (topic);
 }
 
-/*  The number of events with topic in pmod's log (pmoctl log --json, as
- *  the admin). */
-static inline int
-tlog_count (const char *topic)
-{
-    json_object *j = RUN_JSON (PMOCTL_BIN, "log", "--json", "--limit", "1000");
-    if (!j)
-        return -1;
-    int n = 0;
-    json_object *evs = json_get (j, "events");
-    for (size_t i = 0; evs && i < json_object_array_length (evs); i++) {
-        const char *t = json_str (json_object_array_get_idx (evs, i), "topic");
-        n += t && strcmp (t, topic) == 0;
-    }
-    json_object_put (j);
-    return n;
-}
-
 /*  Whether pmod's log file contains text. */
 static inline bool
 tlog_file_has (tenv_t *e, const char *text)

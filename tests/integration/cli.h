@@ -2,8 +2,11 @@
 #ifndef PMO_TEST_CLI_H
 #define PMO_TEST_CLI_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "harness.h"
 #include "proc.h"
 
 /*  Result of one command: exit status, stdout, stderr (owned). */
@@ -32,7 +35,35 @@ run_argv (const char *const *argv)
 
 #define RUN(...) run_argv ((const char *const[]) {__VA_ARGS__, NULL})
 
+/*  Checks that r exited 0 (printing its output when not) and frees it. */
+static inline void
+run_ok (run_t r)
+{
+    CHECK_EQ_I64 (r.status, 0);
+    if (r.status != 0)
+        fprintf (stderr, "stdout: %s\nstderr: %s\n", r.out ? r.out : "", r.err ? r.err : "");
+    run_free (&r);
+}
+
 /*  Runs argv expecting exit 0 and JSON on stdout. */
 #define RUN_JSON(...) proc_run_json ((const char *const[]) {__VA_ARGS__, NULL})
+
+/*  How many events of the audit log (its first 1,000) have topic, read
+ *  through pmoctl log --json; -1 when pmoctl fails. */
+static inline int
+tlog_count (const char *topic)
+{
+    json_object *j = RUN_JSON (PMOCTL_BIN, "log", "--json", "--limit", "1000");
+    if (!j)
+        return -1;
+    int n = 0;
+    json_object *evs = json_get (j, "events");
+    for (size_t i = 0; evs && i < json_object_array_length (evs); i++) {
+        const char *t = json_str (json_object_array_get_idx (evs, i), "topic");
+        n += t && strcmp (t, topic) == 0;
+    }
+    json_object_put (j);
+    return n;
+}
 
 #endif

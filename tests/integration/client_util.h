@@ -41,4 +41,20 @@ call_status (pmo_client_t *c, Pmo__Request *req, char *reason, size_t n)
     var.body_case = PMO__REQUEST__BODY_##kind; \
     var.field = (body_ptr)
 
+/*  Moves pmod's test clock (pmod started with --now) to when, an ISO 8601
+ *  instant; returns the reply status (-1 on no reply). */
+static inline int
+clock_set (const char *endpoint, const char *when)
+{
+    pmo_client_t *c = NULL;
+    if (pmo_client_open (endpoint, &c) != 0)
+        return -1;
+    Pmo__ClockSet cs = PMO__CLOCK_SET__INIT;
+    cs.now = (char *) when;
+    REQ (req, CLOCK_SET, clock_set, &cs);
+    int st = call_status (c, &req, NULL, 0);
+    pmo_client_close (&c);
+    return st;
+}
+
 #endif
