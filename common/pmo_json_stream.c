@@ -533,7 +533,7 @@ s_check_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len
     int open = -1;                 /* index of the repeated field in progress   */
     uint32_t oneofs[8];            /* quantifier offsets of the oneofs seen     */
     size_t n_oneofs = 0;
-    pmo_wire_field_t x;
+    pmo_wire_field_t x = { 0 };  /* gcc -O3 cannot see next_field sets it */
     while (p < end) {
         if (!pmo_wire_next_field (&p, end, &x))
             return false;
