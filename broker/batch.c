@@ -484,6 +484,8 @@ s_process_items (broker_t *broker)
         if (rc == PMO_OK) {
             broker->last_seq = broker->next_seq - 1;
             broker->n_commits++;
+            if (pmo_store_pending (broker->store) > PMOD_FOLD_BYTES)
+                broker_fold (broker);
         } else {
             /*  Nothing of this batch is stored: every write hears so, and
              *  no event goes out. */
@@ -508,6 +510,9 @@ s_process_items (broker_t *broker)
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
         if (it->rc == PMO_OK && !it->entry->is_write) {
+            /*  A read sees the write-back tables whole (pmo_store.h). */
+            if (!rtxn && pmo_store_pending (broker->store))
+                broker_fold (broker);
             if (!rtxn && pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
                 rtxn = NULL;
             s_answer_read (broker, rtxn, it, now_ms);

@@ -185,6 +185,15 @@ s_timers (broker_t *self)
 }
 
 int
+broker_fold (broker_t *self)
+{
+    int rc = pmo_store_fold (self->store);
+    if (rc)
+        pmo_log_error ("cannot fold the write-back tables: %s (they stay journalled)", pmo_strerror (rc));
+    return rc;
+}
+
+int
 broker_run (broker_t *self)
 {
     /*  The first scan runs before any request: deadlines that passed while
@@ -192,8 +201,12 @@ broker_run (broker_t *self)
     while (!*self->stop_flag) {
         s_timers (self);
         zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}, {self->auth->zap, 0, ZMQ_POLLIN, 0}};
-        /*  A running backup is checked often; otherwise wake for timers. */
-        int n = zmq_poll (items, self->auth->zap ? 2 : 1, self->backup ? 20 : 1000);
+        /*  A running backup is checked often, pending write-back values
+         *  soon (they are folded in the first pause); otherwise wake for
+         *  timers. */
+        bool pending = pmo_store_pending (self->store) > 0;
+        int n = zmq_poll (items, self->auth->zap ? 2 : 1,
+                          pending ? PMOD_FOLD_IDLE_MS : self->backup ? 20 : 1000);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -204,6 +217,8 @@ broker_run (broker_t *self)
             auth_zap_serve (self);  /* handshakes first: they never wait for a batch */
         if (n > 0 && batch_collect (self))
             batch_process (self);
+        else if (n == 0 && pending)
+            broker_fold (self);
         if (self->auth->pub_reset) {
             self->auth->pub_reset = false;
             s_pub_reset (self);
@@ -211,6 +226,7 @@ broker_run (broker_t *self)
         backup_check (self);
     }
     backup_join (self);
+    broker_fold (self);
     pmo_log_info ("stopping: %llu requests in %llu commits, last seq %llu",
                   (unsigned long long) self->n_requests, (unsigned long long) self->n_commits,
                   (unsigned long long) self->last_seq);

@@ -89,6 +89,15 @@ int broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_
 void broker_destroy (broker_t **broker_p);
 /*  Runs until *stop_flag is set; finishes the batch in hand. */
 int broker_run (broker_t *self);
+/*  Writes the write-back tables' pending values into them (pmo_store.h):
+ *  before reads, when idle, at the size limit and at the end.  A failure
+ *  is logged; the values stay pending (and journalled). */
+int broker_fold (broker_t *self);
+/*  Pending write-back bytes that make a batch fold right after its commit:
+ *  bounds pmod's memory and the work of one fold. */
+#define PMOD_FOLD_BYTES (8u << 20)
+/*  A pending fold waits this long for the requests to pause. */
+#define PMOD_FOLD_IDLE_MS 50
 
 /* ---- batch.c: group commit ---------------------------------------------- */
 

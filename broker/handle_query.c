@@ -175,7 +175,8 @@ s_event (req_t *r, uint64_t seq)
 
 /*  Up to `limit` events of a project with seq > since, oldest first; or
  *  the newest `limit` when newest is true.  *more tells whether further
- *  events exist beyond the page. */
+ *  events exist beyond the page.  The index is bucketed by seq
+ *  (tables.h), so the walk visits the project's run in each bucket. */
 static int
 s_project_events (req_t *r, const char *code, uint64_t since, size_t limit, bool newest, vec_t *v,
                   bool *more)
@@ -184,29 +185,40 @@ s_project_events (req_t *r, const char *code, uint64_t since, size_t limit, bool
     int rc = pmo_cursor_open (r->txn, DB_PROJECT_EVENTS, &cur);
     if (rc)
         return req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
-    pmo_key_t prefix, probe;
-    tables_key_code (&prefix, code);
-    probe = prefix;
-    pmo_key_u64 (&probe, newest ? UINT64_MAX : since + 1);
-    pmo_val_t k = {probe.buf, probe.len}, val;
-    rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val);
-    if (newest)
-        rc = rc == PMO_OK ? pmo_cursor_get (cur, PMO_CURSOR_PREV, &k, &val)
-                          : pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val);
     size_t start = v->n;
     *more = false;
-    while (rc == PMO_OK && k.len == prefix.len + 8 && memcmp (k.data, prefix.buf, prefix.len) == 0) {
-        if (v->n - start == limit) {
-            *more = true;
-            break;
+    pmo_val_t k, val;
+    uint32_t first = tables_event_bucket (since + 1), last = 0;
+    if (pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val) == PMO_OK && k.len >= 4)
+        last = (uint32_t) pmo_bei32_get (k.data) ^ 0x80000000u;  /* the raw big-endian u32 */
+    bool done = k.len < 4 || since == UINT64_MAX || first > last;
+    for (uint32_t i = 0; !done && i <= last - first; i++) {
+        uint32_t bucket = newest ? last - i : first + i;
+        pmo_key_t prefix, probe;
+        tables_key_project_bucket (&prefix, bucket, code);
+        probe = prefix;
+        pmo_key_u64 (&probe, newest ? UINT64_MAX : since + 1);
+        k = (pmo_val_t) {probe.buf, probe.len};
+        rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val);
+        if (newest)
+            rc = rc == PMO_OK ? pmo_cursor_get (cur, PMO_CURSOR_PREV, &k, &val)
+                              : pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val);
+        while (rc == PMO_OK && k.len == prefix.len + 8 && memcmp (k.data, prefix.buf, prefix.len) == 0) {
+            if (v->n - start == limit) {
+                *more = true;
+                done = true;
+                break;
+            }
+            uint64_t seq = pmo_be64_get ((const uint8_t *) k.data + prefix.len);
+            if (newest && seq <= since) {
+                done = true;
+                break;
+            }
+            Pmo__Event *ev = s_event (r, seq);
+            if (ev)
+                s_push (r, v, ev);
+            rc = pmo_cursor_get (cur, newest ? PMO_CURSOR_PREV : PMO_CURSOR_NEXT, &k, &val);
         }
-        uint64_t seq = pmo_be64_get ((const uint8_t *) k.data + prefix.len);
-        if (newest && seq <= since)
-            break;
-        Pmo__Event *ev = s_event (r, seq);
-        if (ev)
-            s_push (r, v, ev);
-        rc = pmo_cursor_get (cur, newest ? PMO_CURSOR_PREV : PMO_CURSOR_NEXT, &k, &val);
     }
     pmo_cursor_close (&cur);
     if (newest)  /* collected newest first: turn to chronological order */

@@ -116,9 +116,7 @@ s_also_project (req_t *r, const char *before, const char *after)
     if (s_same (before, after))
         return PMO_OK;
     pmo_key_t k;
-    pmo_key_init (&k);
-    pmo_key_str (&k, before);
-    pmo_key_u64 (&k, r->broker->next_seq - 1);
+    tables_key_project_event (&k, before, r->broker->next_seq - 1);
     int rc = pmo_put (r->txn, DB_PROJECT_EVENTS, k.buf, k.len, "", 0, 0);
     if (rc)
         return req_fail (r, rc, "", "event index: %s", pmo_strerror (rc));

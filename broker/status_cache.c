@@ -177,6 +177,9 @@ status_cache_on_write (void *arg, unsigned db, const void *key, size_t key_len)
     case DB_REFS:
     case DB_PRINCIPALS:
     case DB_PRINCIPAL_KEYS:
+    case DB_PROJECT_EVENTS:
+    case DB_PROJECT_EVENTS_V3:
+    case DB_JOURNAL:
         return;  /* not keyed by project, and not read into a row */
     case DB_RISKS:
     case DB_ISSUES:
@@ -191,7 +194,6 @@ status_cache_on_write (void *arg, unsigned db, const void *key, size_t key_len)
     case DB_MILESTONES:
     case DB_TOTALS:
     case DB_DAILY:
-    case DB_PROJECT_EVENTS:
     case DB_HEALTH:
     case DB_LIFE_CYCLES:
     case DB_SCORES: {

@@ -10,7 +10,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_TOTALS] = "totals",         [DB_DAILY] = "daily",
     [DB_PERSON_DAY] = "person_day", [DB_TIME] = "time",
     [DB_COST] = "cost",             [DB_EVENTS] = "events",
-    [DB_PROJECT_EVENTS] = "project_events", [DB_DEDUP] = "dedup",
+    [DB_DEDUP] = "dedup",
     [DB_TIME_AGG] = "time_agg",     [DB_ALERTS] = "alerts",
     [DB_HEALTH] = "health",         [DB_SETTINGS] = "settings",
     [DB_TEMPLATES] = "templates",   [DB_LIFE_CYCLES] = "life_cycles",
@@ -21,6 +21,8 @@ static const char *const s_names[DB_COUNT] = {
     [DB_CLOSURES] = "closures",
     [DB_REFS] = "refs",
     [DB_PRINCIPALS] = "principals", [DB_PRINCIPAL_KEYS] = "principal_keys",
+    [DB_JOURNAL] = "journal",
+    [DB_PROJECT_EVENTS] = "project_log", [DB_PROJECT_EVENTS_V3] = "project_events",
 };
 
 void
@@ -33,6 +35,62 @@ tables_store_opts (pmo_store_opts_t *opts)
     opts->oldest_why = "from before person-day minutes were kept by month";
     opts->dbs = s_names;
     opts->n_dbs = DB_COUNT;
+    opts->deferred_dbs = 1ull << DB_TOTALS | 1ull << DB_DAILY | 1ull << DB_TIME_AGG | 1ull << DB_PERSON_DAY;
+    opts->journal_db = DB_JOURNAL;
+    opts->upgrade = tables_upgrade;
+}
+
+/*  3 -> 4: the project event index moves to its bucketed keys.  (The
+ *  write-back tables keep their layout; the journal starts empty.) */
+int
+tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
+{
+    (void) arg;
+    if (from_version != 3)
+        return PMO_ESCHEMA;
+    pmo_cursor_t *cur;
+    int rc = pmo_cursor_open (txn, DB_PROJECT_EVENTS_V3, &cur);
+    if (rc)
+        return rc;
+    pmo_val_t k, v;
+    for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+        size_t code_len = strnlen (k.data, k.len);
+        if (k.len != code_len + 1 + 8) {
+            rc = PMO_ECORRUPT;
+            break;
+        }
+        pmo_key_t nk;
+        tables_key_project_event (&nk, k.data, pmo_be64_get ((const uint8_t *) k.data + code_len + 1));
+        rc = pmo_put (txn, DB_PROJECT_EVENTS, nk.buf, nk.len, "", 0, 0);
+        if (rc)
+            break;
+    }
+    pmo_cursor_close (&cur);
+    if (rc == PMO_ENOTFOUND)
+        rc = pmo_db_clear (txn, DB_PROJECT_EVENTS_V3);
+    return rc;
+}
+
+uint32_t
+tables_event_bucket (uint64_t seq)
+{
+    return (uint32_t) (seq >> TABLES_EVENT_BUCKET_BITS);
+}
+
+void
+tables_key_project_bucket (pmo_key_t *k, uint32_t bucket, const char *code)
+{
+    pmo_key_init (k);
+    pmo_key_u32 (k, bucket);
+    pmo_key_str (k, code);
+}
+
+void
+tables_key_project_event (pmo_key_t *k, const char *code, uint64_t seq)
+{
+    tables_key_project_bucket (k, tables_event_bucket (seq), code);
+    pmo_key_u64 (k, seq);
 }
 
 int

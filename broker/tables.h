@@ -9,7 +9,7 @@
  *    person_day     : person \0 month(i32, y*12+m-1)                    -> minutes per day of month (31 x u16 BE)
  *    time, cost     : entry id (u64, server-assigned, appended)        -> TimeEntry / CostEntry
  *    events         : seq (u64, appended)                              -> Event (the audit log)
- *    project_events : project \0 seq(u64)                              -> (empty)  index for log --project
+ *    project_events : bucket(u32, seq >> 10) project \0 seq(u64)       -> (empty)  index for log --project
  *    dedup          : agent \0 seq(u64)                                -> event seq (8 bytes BE)
  *    time_agg       : day(i32) project \0 person \0 activity \0        -> minutes (u64 BE)
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
@@ -28,6 +28,11 @@
  *    refs           : agent \0 ref \0                                 -> EntryRef (handle_refs.c)
  *    principals     : name \0                                          -> Principal (security)
  *    principal_keys : raw CURVE public key (32 bytes)                  -> name
+ *    journal        : commit number (u64)  -> that commit's writes to the write-back tables
+ *  Write-back (pmo_store.h): totals, daily, time_agg, person_day.  Every
+ *  update rewrites them at keys spread over the table; their writes are
+ *  journalled per commit and folded into them when pmod is idle, before it
+ *  answers a read, and when a MiB limit is reached.
  */
 #ifndef BROKER_TABLES_H
 #define BROKER_TABLES_H
@@ -40,8 +45,15 @@
  *  log has no chain to continue); nothing was deployed at version 1.
  *  3: person_day holds a month per record (person_day.h); older
  *  directories are refused rather than read with the wrong layout. */
-#define PMOD_SCHEMA_VERSION 3
+/*  4: totals, daily, time_agg and person_day are write-back (their writes
+ *  reach them through the journal, pmo_store.h), and project_events is
+ *  keyed by seq bucket first.  A version-3 directory is upgraded in place
+ *  on open (tables_upgrade). */
+#define PMOD_SCHEMA_VERSION 4
 #define PMOD_SCHEMA_OLDEST 3
+/*  project_events: seqs per bucket.  The newest bucket is the only part of
+ *  the index a commit writes to: a few pages, however many projects. */
+#define TABLES_EVENT_BUCKET_BITS 10
 
 enum {
     DB_PORTFOLIOS,
@@ -75,11 +87,14 @@ enum {
     DB_REFS,
     DB_PRINCIPALS,
     DB_PRINCIPAL_KEYS,
+    DB_JOURNAL,                  /* deferred writes of recent commits       */
+    DB_PROJECT_EVENTS_V3,        /* "project \0 seq": emptied by the upgrade */
     DB_COUNT
 };
 
 /*  Options to open pmod's store with (names, kind, version). */
 void tables_store_opts (pmo_store_opts_t *opts);
+int tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg);
 
 /*  Reads and decodes the record at key.  On PMO_OK *msg_p is owned by the
  *  caller (pmo_wire_free).  PMO_ENOTFOUND when absent, PMO_ECORRUPT when the
@@ -97,6 +112,11 @@ void tables_key_code (pmo_key_t *k, const char *code);
 void tables_key_milestone (pmo_key_t *k, const char *project, const char *name);
 void tables_key_day (pmo_key_t *k, const char *code, int32_t day);
 void tables_key_seq (pmo_key_t *k, uint64_t seq);
+/*  project_events: the bucket of seq, and the key prefix of a project in
+ *  a bucket (the full key adds the seq). */
+uint32_t tables_event_bucket (uint64_t seq);
+void tables_key_project_bucket (pmo_key_t *k, uint32_t bucket, const char *code);
+void tables_key_project_event (pmo_key_t *k, const char *code, uint64_t seq);
 
 /*  Adds delta to the 8-byte big-endian counter at key (0 when absent) and
  *  stores it; the new total goes to *total_out when not NULL. */

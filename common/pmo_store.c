@@ -9,11 +9,10 @@
  *  MDB_MAP_FULL/MDB_TXN_FULL -> PMO_EFULL, MDB_KEYEXIST -> PMO_EEXIST,
  *  MDB_INVALID/CORRUPTED/VERSION_MISMATCH/PAGE_NOTFOUND -> PMO_ECORRUPT.
  */
-#include "pmo/pmo_store.h"
+#include "pmo_store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,33 +22,15 @@
 
 #include "pmo/pmo_error.h"
 
-#define S_MAX_DBS 64
 #define S_META_SCHEMA "schema"
-
-struct pmo_store {
-    MDB_env *env;
-    MDB_dbi meta;
-    MDB_dbi dbi[S_MAX_DBS];
-    unsigned n_dbs;
-    int lock_fd;
-    unsigned found_version;
-    pmo_store_write_fn *on_write;  /* NULL, or told of every write        */
-    void *on_write_arg;
-};
-
-struct pmo_txn {
-    MDB_txn *txn;
-    pmo_store_t *store;
-    size_t n_writes;             /* puts and deletes that succeeded */
-};
 
 struct pmo_cursor {
     MDB_cursor *cur;
     pmo_txn_t *txn;
 };
 
-static int
-s_rc (int mrc)
+int
+pmo_store_rc (int mrc)
 {
     switch (mrc) {
     case MDB_SUCCESS: return PMO_OK;
@@ -93,7 +74,7 @@ s_read_schema (pmo_store_t *self, const pmo_store_opts_t *opts, char *why, size_
     MDB_txn *txn;
     int mrc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &txn);
     if (mrc)
-        return s_rc (mrc);
+        return pmo_store_rc (mrc);
     MDB_dbi meta;
     mrc = mdb_dbi_open (txn, "meta", 0, &meta);
     if (mrc == MDB_NOTFOUND) {
@@ -111,7 +92,7 @@ s_read_schema (pmo_store_t *self, const pmo_store_opts_t *opts, char *why, size_
     }
     if (mrc) {
         mdb_txn_abort (txn);
-        return s_rc (mrc);
+        return pmo_store_rc (mrc);
     }
     MDB_val k = {strlen (S_META_SCHEMA), (void *) S_META_SCHEMA}, v;
     mrc = mdb_get (txn, meta, &k, &v);
@@ -152,18 +133,34 @@ s_read_schema (pmo_store_t *self, const pmo_store_opts_t *opts, char *why, size_
 }
 
 static int
-s_open_dbs (pmo_store_t *self, const pmo_store_opts_t *opts, bool is_new)
+s_open_dbs (pmo_store_t *self, const pmo_store_opts_t *opts, bool is_new, char *why, size_t why_len)
 {
     MDB_txn *txn;
     unsigned flags = opts->read_only ? MDB_RDONLY : 0;
     int mrc = mdb_txn_begin (self->env, NULL, flags, &txn);
     if (mrc)
-        return s_rc (mrc);
+        return pmo_store_rc (mrc);
     unsigned create = opts->read_only ? 0 : MDB_CREATE;
     mrc = mdb_dbi_open (txn, "meta", create, &self->meta);
     for (unsigned i = 0; mrc == 0 && i < opts->n_dbs; i++)
         mrc = mdb_dbi_open (txn, opts->dbs[i], create, &self->dbi[i]);
-    if (mrc == 0 && is_new && !opts->read_only) {
+    self->n_dbs = opts->n_dbs;
+    int rc = pmo_store_rc (mrc);
+    if (!rc && self->deferred && !opts->read_only)
+        rc = wb_replay (self, txn, why, why_len);
+    bool is_old = !is_new && self->found_version < opts->version;
+    if (!rc && is_old && opts->upgrade && !opts->read_only) {
+        pmo_txn_t t = {.txn = txn, .store = self, .write = true};
+        rc = opts->upgrade (&t, self->found_version, opts->upgrade_arg);
+        if (rc)
+            pmo_why (why, why_len, "cannot bring the data directory from schema version %u to %u: %s",
+                     self->found_version, opts->version, pmo_strerror (rc));
+    }
+    if (rc) {
+        mdb_txn_abort (txn);
+        return rc;
+    }
+    if ((is_new || is_old) && !opts->read_only) {
         char line[64];
         snprintf (line, sizeof line, "%s %u", opts->kind, opts->version);
         MDB_val k = {strlen (S_META_SCHEMA), (void *) S_META_SCHEMA};
@@ -172,10 +169,9 @@ s_open_dbs (pmo_store_t *self, const pmo_store_opts_t *opts, bool is_new)
     }
     if (mrc) {
         mdb_txn_abort (txn);
-        return s_rc (mrc);
+        return pmo_store_rc (mrc);
     }
-    self->n_dbs = opts->n_dbs;
-    return s_rc (mdb_txn_commit (txn));
+    return pmo_store_rc (mdb_txn_commit (txn));
 }
 
 int
@@ -183,7 +179,8 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
                 char *why, size_t why_len)
 {
     *store_p = NULL;
-    if (opts->n_dbs > S_MAX_DBS)
+    if (opts->n_dbs > S_MAX_DBS || (opts->deferred_dbs && opts->journal_db >= opts->n_dbs)
+        || (opts->deferred_dbs >> opts->journal_db & 1))
         return PMO_EINVAL;
     int rc = opts->read_only ? PMO_OK : s_mkdirs (dir);
     if (rc) {
@@ -192,6 +189,9 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
     }
     pmo_store_t *self = pmo_calloc (1, sizeof *self);
     self->lock_fd = -1;
+    self->deferred = opts->n_dbs < 64 ? opts->deferred_dbs & ((1ull << opts->n_dbs) - 1) : opts->deferred_dbs;
+    self->journal_db = opts->journal_db;
+    self->journal_next = 1;
 
     if (opts->exclusive) {
         char lock_path[4200];
@@ -225,7 +225,7 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
         mrc = mdb_env_open (self->env, dir, flags, 0600);
     }
     if (mrc) {
-        rc = s_rc (mrc);
+        rc = pmo_store_rc (mrc);
         pmo_why (why, why_len, "cannot open the store in %s: %s", dir, mdb_strerror (mrc));
         goto fail;
     }
@@ -238,9 +238,12 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
         pmo_why (why, why_len, "%s holds no %s data", dir, opts->kind);
         goto fail;
     }
-    rc = s_open_dbs (self, opts, is_new);
+    if (why && why_len)
+        why[0] = '\0';
+    rc = s_open_dbs (self, opts, is_new, why, why_len);
     if (rc) {
-        pmo_why (why, why_len, "cannot open databases in %s: %s", dir, pmo_strerror (rc));
+        if (why && why_len && !why[0])
+            pmo_why (why, why_len, "cannot open databases in %s: %s", dir, pmo_strerror (rc));
         goto fail;
     }
     *store_p = self;
@@ -261,6 +264,7 @@ pmo_store_close (pmo_store_t **store_p)
         mdb_env_close (self->env);
     if (self->lock_fd >= 0)
         close (self->lock_fd);  /* releases the flock */
+    wb_store_free (self);
     free (self);
     *store_p = NULL;
 }
@@ -277,7 +281,7 @@ pmo_store_backup (pmo_store_t *store, const char *path)
     int rc = s_mkdirs (path);
     if (rc)
         return rc;
-    return s_rc (mdb_env_copy2 (store->env, path, MDB_CP_COMPACT));
+    return pmo_store_rc (mdb_env_copy2 (store->env, path, MDB_CP_COMPACT));
 }
 
 int
@@ -290,7 +294,7 @@ pmo_store_backup_file (pmo_store_t *store, const char *path)
     int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return errno;
-    int rc = s_rc (mdb_env_copyfd2 (store->env, fd, MDB_CP_COMPACT));
+    int rc = pmo_store_rc (mdb_env_copyfd2 (store->env, fd, MDB_CP_COMPACT));
     if (!rc && fsync (fd) != 0)
         rc = errno;
     if (close (fd) != 0 && !rc)
@@ -321,14 +325,16 @@ int
 pmo_txn_begin (pmo_store_t *store, pmo_txn_t *parent, bool write, pmo_txn_t **txn_p)
 {
     *txn_p = NULL;
+    if (parent && store->deferred)
+        return PMO_EINVAL;  /* a child's staged writes would need merging: not needed */
     MDB_txn *t;
     int mrc = mdb_txn_begin (store->env, parent ? parent->txn : NULL, write ? 0 : MDB_RDONLY, &t);
     if (mrc)
-        return s_rc (mrc);
-    pmo_txn_t *self = pmo_malloc (sizeof *self);
+        return pmo_store_rc (mrc);
+    pmo_txn_t *self = pmo_calloc (1, sizeof *self);
     self->txn = t;
     self->store = store;
-    self->n_writes = 0;
+    self->write = write;
     *txn_p = self;
     return PMO_OK;
 }
@@ -337,10 +343,17 @@ int
 pmo_txn_commit (pmo_txn_t **txn_p)
 {
     pmo_txn_t *self = *txn_p;
-    int mrc = mdb_txn_commit (self->txn);
+    int rc = self->write ? wb_before_commit (self) : PMO_OK;
+    if (rc)
+        mdb_txn_abort (self->txn);
+    else
+        rc = pmo_store_rc (mdb_txn_commit (self->txn));
+    if (!rc && self->write)
+        wb_committed (self);
+    wb_txn_free (self);
     free (self);
     *txn_p = NULL;
-    return s_rc (mrc);
+    return rc;
 }
 
 void
@@ -350,6 +363,7 @@ pmo_txn_abort (pmo_txn_t **txn_p)
     if (!self)
         return;
     mdb_txn_abort (self->txn);
+    wb_txn_free (self);
     free (self);
     *txn_p = NULL;
 }
@@ -363,13 +377,15 @@ s_dbi (pmo_txn_t *txn, unsigned db)
 int
 pmo_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val)
 {
+    if (pmo_store_is_deferred (txn->store, db))
+        return wb_get (txn, db, key, key_len, val);
     MDB_val k = {key_len, (void *) key}, v;
     int mrc = mdb_get (txn->txn, s_dbi (txn, db), &k, &v);
     if (mrc == 0) {
         val->data = v.mv_data;
         val->len = v.mv_size;
     }
-    return s_rc (mrc);
+    return pmo_store_rc (mrc);
 }
 
 int
@@ -380,13 +396,18 @@ pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const voi
         return PMO_ETOOBIG;
     if (txn->store->on_write)
         txn->store->on_write (txn->store->on_write_arg, db, key, key_len);
+    if (pmo_store_is_deferred (txn->store, db)) {
+        int rc = wb_put (txn, db, key, key_len, data, data_len, flags);
+        txn->n_writes += rc == PMO_OK;
+        return rc;
+    }
     MDB_val k = {key_len, (void *) key}, v = {data_len, (void *) data};
     unsigned mflags = 0;
     if (flags & PMO_PUT_NOOVERWRITE)
         mflags |= MDB_NOOVERWRITE;
     if (flags & PMO_PUT_APPEND)
         mflags |= MDB_APPEND;
-    int rc = s_rc (mdb_put (txn->txn, s_dbi (txn, db), &k, &v, mflags));
+    int rc = pmo_store_rc (mdb_put (txn->txn, s_dbi (txn, db), &k, &v, mflags));
     txn->n_writes += rc == PMO_OK;
     return rc;
 }
@@ -396,8 +417,13 @@ pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
 {
     if (txn->store->on_write)
         txn->store->on_write (txn->store->on_write_arg, db, key, key_len);
+    if (pmo_store_is_deferred (txn->store, db)) {
+        int rc = wb_del (txn, db, key, key_len);
+        txn->n_writes += rc == PMO_OK;
+        return rc;
+    }
     MDB_val k = {key_len, (void *) key};
-    int rc = s_rc (mdb_del (txn->txn, s_dbi (txn, db), &k, NULL));
+    int rc = pmo_store_rc (mdb_del (txn->txn, s_dbi (txn, db), &k, NULL));
     txn->n_writes += rc == PMO_OK;
     return rc;
 }
@@ -419,7 +445,7 @@ size_t
 pmo_db_count (pmo_txn_t *txn, unsigned db)
 {
     MDB_stat st;
-    if (mdb_stat (txn->txn, s_dbi (txn, db), &st) != 0)
+    if (wb_before_cursor (txn, db) != PMO_OK || mdb_stat (txn->txn, s_dbi (txn, db), &st) != 0)
         return 0;
     return st.ms_entries;
 }
@@ -428,10 +454,13 @@ int
 pmo_cursor_open (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p)
 {
     *cursor_p = NULL;
+    int rc = wb_before_cursor (txn, db);
+    if (rc)
+        return rc;
     MDB_cursor *c;
     int mrc = mdb_cursor_open (txn->txn, s_dbi (txn, db), &c);
     if (mrc)
-        return s_rc (mrc);
+        return pmo_store_rc (mrc);
     pmo_cursor_t *self = pmo_malloc (sizeof *self);
     self->cur = c;
     self->txn = txn;
@@ -474,7 +503,7 @@ pmo_cursor_get (pmo_cursor_t *cursor, pmo_cursor_op_t op, pmo_val_t *key, pmo_va
             val->len = v.mv_size;
         }
     }
-    return s_rc (mrc);
+    return pmo_store_rc (mrc);
 }
 
 int
@@ -488,7 +517,7 @@ pmo_cursor_del (pmo_cursor_t *cursor)
             if (store->dbi[db] == dbi)
                 store->on_write (store->on_write_arg, db, k.mv_data, k.mv_size);
     }
-    int rc = s_rc (mdb_cursor_del (cursor->cur, 0));
+    int rc = pmo_store_rc (mdb_cursor_del (cursor->cur, 0));
     cursor->txn->n_writes += rc == PMO_OK;
     return rc;
 }
@@ -546,6 +575,13 @@ pmo_key_u64 (pmo_key_t *k, uint64_t v)
 }
 
 void
+pmo_key_u32 (pmo_key_t *k, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t) (v >> 24), (uint8_t) (v >> 16), (uint8_t) (v >> 8), (uint8_t) v};
+    s_key_add (k, b, 4);
+}
+
+void
 pmo_key_i32 (pmo_key_t *k, int32_t v)
 {
     uint32_t u = (uint32_t) v ^ 0x80000000u;
@@ -559,4 +595,12 @@ pmo_bei32_get (const void *p)
     const uint8_t *b = p;
     uint32_t u = ((uint32_t) b[0] << 24) | ((uint32_t) b[1] << 16) | ((uint32_t) b[2] << 8) | b[3];
     return (int32_t) (u ^ 0x80000000u);
+}
+
+int
+pmo_db_clear (pmo_txn_t *txn, unsigned db)
+{
+    if (pmo_store_is_deferred (txn->store, db))
+        return PMO_EINVAL;
+    return pmo_store_rc (mdb_drop (txn->txn, s_dbi (txn, db), 0));
 }

@@ -80,6 +80,21 @@ s_cost (pmo_client_t *c, uint64_t seq, int64_t amount, char *reason)
     return call_status (c, &req, reason, 200);
 }
 
+/*  Sends cost updates from *seq on until one is refused; *seq is then the
+ *  refused one, *acked the sum of those acknowledged.  Returns the status. */
+static int
+s_fill (pmo_client_t *c, uint64_t *seq, int64_t *acked, char *reason)
+{
+    int st = PMO__STATUS__STATUS_OK;
+    for (; *seq < 20000; (*seq)++) {
+        st = s_cost (c, *seq, 100, reason);
+        if (st != PMO__STATUS__STATUS_OK)
+            break;
+        *acked += 100;
+    }
+    return st;
+}
+
 static int64_t
 s_cost_total (pmo_client_t *c)
 {
@@ -108,10 +123,10 @@ main (void)
      *  2: person_day a record per day). */
     snprintf (dir, sizeof dir, "%s/older", e.dir);
     s_make_store (dir, "pmod", 1);
-    s_check_refusal (&e, dir, "data directory has schema version 1, from before person-day minutes were kept by month; this pmod reads versions 3 to 3");
+    s_check_refusal (&e, dir, "data directory has schema version 1, from before person-day minutes were kept by month; this pmod reads versions 3 to 4");
     snprintf (dir, sizeof dir, "%s/older2", e.dir);
     s_make_store (dir, "pmod", 2);
-    s_check_refusal (&e, dir, "data directory has schema version 2, from before person-day minutes were kept by month; this pmod reads versions 3 to 3");
+    s_check_refusal (&e, dir, "data directory has schema version 2, from before person-day minutes were kept by month; this pmod reads versions 3 to 4");
 
     /*  Another program's directory. */
     snprintf (dir, sizeof dir, "%s/agent", e.dir);
@@ -151,20 +166,17 @@ main (void)
     int64_t acked = 0;
     uint64_t seq = 1;
     char reason[200] = "";
-    int st = PMO__STATUS__STATUS_OK;
-    for (; seq < 20000; seq++) {
-        st = s_cost (c, seq, 100, reason);
-        if (st != PMO__STATUS__STATUS_OK)
-            break;
-        acked += 100;
-    }
+    int st = s_fill (c, &seq, &acked, reason);
     CHECK_EQ_I64 (st, PMO__STATUS__STATUS_FULL);
     CHECK (strstr (reason, "full") != NULL);
     fprintf (stderr, "map full after %llu entries: %s\n", (unsigned long long) seq, reason);
     /*  Reads keep working and show exactly what was acknowledged. */
     CHECK_EQ_I64 (s_cost_total (c), acked);
-    /*  Still full, still refused, still serving. */
-    CHECK_EQ_I64 (s_cost (c, seq, 100, reason), PMO__STATUS__STATUS_FULL);
+    /*  Still refused, still serving.  (The read folded the write-back
+     *  tables, which frees journal pages: a few more may fit first.) */
+    uint64_t first_refused = seq;
+    CHECK_EQ_I64 (s_fill (c, &seq, &acked, reason), PMO__STATUS__STATUS_FULL);
+    CHECK (seq - first_refused < 200);
     CHECK_EQ_I64 (s_cost_total (c), acked);
     pmo_client_close (&c);
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);

@@ -99,13 +99,16 @@ s_schema (const char *dir)
     pmo_store_opts_t o = s_opts ("test", 3, 0);
     CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_OK);
     pmo_store_close (&s);
-    o.version = 4;  /* an older directory opens in a newer program */
+    o.version = 4;  /* an older directory opens in a newer program, and is upgraded */
     CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_OK);
     CHECK_EQ_I64 (s ? pmo_store_found_version (s) : 0, 3);
     pmo_store_close (&s);
-    o.version = 2;  /* a newer directory is refused */
+    CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_OK);
+    CHECK_EQ_I64 (s ? pmo_store_found_version (s) : 0, 4);
+    pmo_store_close (&s);
+    o.version = 3;  /* a newer directory is refused */
     CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_ESCHEMA);
-    CHECK_STR (why, "data directory has schema version 3, newer than this test (version 2); use a newer build");
+    CHECK_STR (why, "data directory has schema version 4, newer than this test (version 3); use a newer build");
     o = s_opts ("other", 9, 0);
     CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_ESCHEMA);
     CHECK_STR (why, "this is a test data directory, not other");

@@ -35,6 +35,21 @@ typedef struct {
     size_t map_size;             /* bytes; 0 = 1 GiB                        */
     bool read_only;
     bool exclusive;              /* flock DIR/LOCK; PMO_ELOCKED when held    */
+    /*  Write-back databases (bit i: dbs[i]), for aggregates rewritten by
+     *  most commits: their writes go to memory, and each commit appends
+     *  them to the journal database dbs[journal_db] in the same txn, so
+     *  they are as durable as any write, in a few appended pages.
+     *  pmo_store_fold puts them in their tables.  Gets see them at once; a
+     *  cursor in a write txn folds them into that txn first; a cursor in a
+     *  read txn is refused (PMO_EINTERNAL) until they are folded.  Nested
+     *  txns are refused (PMO_EINVAL) on such a store. */
+    uint64_t deferred_dbs;
+    unsigned journal_db;
+    /*  Brings a directory of an older version (>= oldest_version) up to
+     *  version, in the open's txn; the new schema line is written in it
+     *  too, so an upgrade happens whole or not at all. */
+    int (*upgrade) (pmo_txn_t *txn, unsigned from_version, void *arg);
+    void *upgrade_arg;
 } pmo_store_opts_t;
 
 /*  Opens (creating when absent) the store in dir.  On success *store_p owns
@@ -56,6 +71,14 @@ int pmo_store_backup (pmo_store_t *store, const char *path);
  *  transactions go on.  To start from it: put it as DIR/data.mdb.
  *  Returns PMO_OK, PMO_EEXIST (path exists) or an errno. */
 int pmo_store_backup_file (pmo_store_t *store, const char *path);
+/*  Bytes of deferred writes committed but not yet in their tables. */
+size_t pmo_store_pending (const pmo_store_t *store);
+/*  Writes every deferred value into its table and empties the journal,
+ *  in one synced txn.  Must not be called while a write txn is open in
+ *  this thread.  Returns PMO_OK or the store's rc. */
+int pmo_store_fold (pmo_store_t *store);
+/*  Empties a database in a write txn. */
+int pmo_db_clear (pmo_txn_t *txn, unsigned db);
 /*  Current map size in bytes and bytes in use (last page x page size). */
 void pmo_store_usage (pmo_store_t *store, size_t *map_size, size_t *used);
 
@@ -122,6 +145,7 @@ typedef struct {
 void pmo_key_init (pmo_key_t *k);
 void pmo_key_str (pmo_key_t *k, const char *s);
 void pmo_key_u64 (pmo_key_t *k, uint64_t v);
+void pmo_key_u32 (pmo_key_t *k, uint32_t v);
 /*  Signed 32-bit (days): sign bit flipped so negative sorts first. */
 void pmo_key_i32 (pmo_key_t *k, int32_t v);
 uint64_t pmo_be64_get (const void *p);

@@ -1,0 +1,399 @@
+/*  pmo_store_writeback: deferred ("write-back") databases.
+ *
+ *  Why: an aggregate keyed by (project, day) or (person, month) is
+ *  rewritten by nearly every update, at keys spread over the whole table,
+ *  so a commit of a few hundred updates copied and flushed a page per
+ *  update for each aggregate.  Here a write txn's puts and deletes to a
+ *  deferred database are staged in memory, and its commit writes them as
+ *  one record appended to a journal database, in the same LMDB txn: the
+ *  change is exactly as durable as before, in a few appended pages.  The
+ *  committed-but-unfolded values stay in memory, where gets see them;
+ *  a fold writes them into their tables in one txn and empties the
+ *  journal.  A store opened after a crash replays the journal first.
+ *
+ *  Readers: get sees pending values in any txn.  A cursor over a deferred
+ *  database in a write txn first takes every pending value into its
+ *  tables (that txn then empties the journal); in a read txn it is
+ *  refused while anything is pending: fold before reading by cursor.
+ *
+ *  Journal record: the staged writes of one commit, each
+ *  [db u8][key_len u16 LE][val_len u32 LE, all ones for a delete][key][val].
+ */
+#include "pmo_store_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pmo/pmo_error.h"
+
+#define S_DELETED 0xFFFFFFFFu
+
+struct wb_entry {
+    uint32_t hash;
+    uint8_t db;
+    bool deleted;
+    uint16_t key_len;
+    uint32_t val_len;
+    uint8_t bytes[];             /* key, then value                         */
+};
+
+static uint32_t
+s_hash (unsigned db, const void *key, size_t len)
+{
+    uint64_t h = 1469598103934665603ull ^ db;
+    const uint8_t *p = key;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return (uint32_t) (h ^ (h >> 32));
+}
+
+static size_t
+s_slot (const wb_map_t *m, uint32_t hash, unsigned db, const void *key, size_t len)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const wb_entry_t *e = m->slots[i];
+        if (!e || (e->hash == hash && e->db == db && e->key_len == len && memcmp (e->bytes, key, len) == 0))
+            return i;
+    }
+}
+
+static const wb_entry_t *
+s_find (const wb_map_t *m, unsigned db, const void *key, size_t len)
+{
+    if (m->n == 0)
+        return NULL;
+    return m->slots[s_slot (m, s_hash (db, key, len), db, key, len)];
+}
+
+static void
+s_grow (wb_map_t *m)
+{
+    size_t old_cap = m->cap;
+    wb_entry_t **old = m->slots;
+    m->cap = old_cap ? old_cap * 2 : 256;
+    m->slots = pmo_calloc (m->cap, sizeof *m->slots);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            m->slots[s_slot (m, old[i]->hash, old[i]->db, old[i]->bytes, old[i]->key_len)] = old[i];
+    free (old);
+}
+
+/*  Puts e into m, replacing (and freeing) what m held for its key. */
+static void
+s_insert (wb_map_t *m, wb_entry_t *e)
+{
+    if ((m->n + 1) * 4 > m->cap * 3)
+        s_grow (m);
+    size_t i = s_slot (m, e->hash, e->db, e->bytes, e->key_len);
+    if (m->slots[i]) {
+        m->bytes -= m->slots[i]->key_len + (m->slots[i]->deleted ? 0 : m->slots[i]->val_len);
+        free (m->slots[i]);
+    } else {
+        m->n++;
+    }
+    m->slots[i] = e;
+    m->bytes += e->key_len + (e->deleted ? 0 : e->val_len);
+}
+
+static wb_entry_t *
+s_entry_new (unsigned db, const void *key, size_t key_len, const void *val, size_t val_len, bool deleted)
+{
+    if (deleted)
+        val_len = 0;
+    wb_entry_t *e = pmo_malloc (sizeof *e + key_len + val_len);
+    e->hash = s_hash (db, key, key_len);
+    e->db = (uint8_t) db;
+    e->deleted = deleted;
+    e->key_len = (uint16_t) key_len;
+    e->val_len = (uint32_t) val_len;
+    memcpy (e->bytes, key, key_len);
+    if (val_len)
+        memcpy (e->bytes + key_len, val, val_len);
+    return e;
+}
+
+/*  Frees the entries too unless keep_entries (they moved elsewhere). */
+static void
+s_map_clear (wb_map_t *m, bool keep_entries)
+{
+    for (size_t i = 0; !keep_entries && i < m->cap; i++)
+        free (m->slots[i]);
+    free (m->slots);
+    memset (m, 0, sizeof *m);
+}
+
+/*  LMDB's default order: bytes, then the shorter key first. */
+static int
+s_entry_cmp (const void *a, const void *b)
+{
+    const wb_entry_t *x = *(wb_entry_t *const *) a, *y = *(wb_entry_t *const *) b;
+    if (x->db != y->db)
+        return x->db < y->db ? -1 : 1;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp (x->bytes, y->bytes, n);
+    return c ? c : (int) x->key_len - (int) y->key_len;
+}
+
+/*  Writes the map's entries into their tables in txn, in key order (each
+ *  page is then visited once, in order). */
+static int
+s_write_tables (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
+{
+    if (m->n == 0)
+        return PMO_OK;
+    wb_entry_t **v = pmo_malloc (m->n * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i])
+            v[n++] = m->slots[i];
+    qsort (v, n, sizeof *v, s_entry_cmp);
+    int mrc = 0;
+    for (size_t i = 0; i < n && mrc == 0; i++) {
+        MDB_val k = {v[i]->key_len, v[i]->bytes};
+        if (v[i]->deleted) {
+            mrc = mdb_del (txn, s->dbi[v[i]->db], &k, NULL);
+            if (mrc == MDB_NOTFOUND)
+                mrc = 0;
+        } else {
+            MDB_val d = {v[i]->val_len, v[i]->bytes + v[i]->key_len};
+            mrc = mdb_put (txn, s->dbi[v[i]->db], &k, &d, 0);
+        }
+    }
+    free (v);
+    return pmo_store_rc (mrc);
+}
+
+int
+wb_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val)
+{
+    const wb_entry_t *e = s_find (&txn->staged, db, key, key_len);
+    if (!e && !txn->absorbed)
+        e = s_find (&txn->store->committed, db, key, key_len);
+    if (!e) {
+        MDB_val k = {key_len, (void *) key}, v;
+        int mrc = mdb_get (txn->txn, txn->store->dbi[db], &k, &v);
+        if (mrc == 0) {
+            val->data = v.mv_data;
+            val->len = v.mv_size;
+        }
+        return pmo_store_rc (mrc);
+    }
+    if (e->deleted)
+        return PMO_ENOTFOUND;
+    val->data = e->bytes + e->key_len;
+    val->len = e->val_len;
+    return PMO_OK;
+}
+
+int
+wb_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const void *data,
+        size_t data_len, unsigned flags)
+{
+    if (!txn->write)
+        return EACCES;
+    if (data_len >= S_DELETED)
+        return PMO_ETOOBIG;
+    pmo_val_t old;
+    if ((flags & PMO_PUT_NOOVERWRITE) && wb_get (txn, db, key, key_len, &old) == PMO_OK)
+        return PMO_EEXIST;
+    s_insert (&txn->staged, s_entry_new (db, key, key_len, data, data_len, false));
+    return PMO_OK;
+}
+
+int
+wb_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
+{
+    if (!txn->write)
+        return EACCES;
+    pmo_val_t old;
+    int rc = wb_get (txn, db, key, key_len, &old);
+    if (rc)
+        return rc;
+    s_insert (&txn->staged, s_entry_new (db, key, key_len, NULL, 0, true));
+    return PMO_OK;
+}
+
+/*  Takes every pending value (committed and staged) into the tables in
+ *  this write txn, and empties the journal in it: after this txn commits,
+ *  nothing is pending. */
+static int
+s_absorb (pmo_txn_t *txn)
+{
+    pmo_store_t *s = txn->store;
+    int rc = txn->absorbed ? PMO_OK : s_write_tables (s, txn->txn, &s->committed);
+    if (!rc)
+        rc = s_write_tables (s, txn->txn, &txn->staged);
+    if (!rc)
+        rc = pmo_store_rc (mdb_drop (txn->txn, s->dbi[s->journal_db], 0));
+    if (rc)
+        return rc;
+    s_map_clear (&txn->staged, false);
+    txn->absorbed = true;
+    return PMO_OK;
+}
+
+int
+wb_before_cursor (pmo_txn_t *txn, unsigned db)
+{
+    pmo_store_t *s = txn->store;
+    if (!pmo_store_is_deferred (s, db))
+        return PMO_OK;
+    if (!txn->write)
+        return s->committed.n ? PMO_EINTERNAL : PMO_OK;
+    if ((s->committed.n && !txn->absorbed) || txn->staged.n)
+        return s_absorb (txn);
+    return PMO_OK;
+}
+
+static void
+s_put_u16 (uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) v;
+    p[1] = (uint8_t) (v >> 8);
+}
+
+static void
+s_put_u32 (uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t) (v >> (8 * i));
+}
+
+static uint32_t
+s_get_u32 (const uint8_t *p)
+{
+    return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
+}
+
+int
+wb_before_commit (pmo_txn_t *txn)
+{
+    const wb_map_t *m = &txn->staged;
+    if (m->n == 0)
+        return PMO_OK;
+    pmo_store_t *s = txn->store;
+    size_t len = m->bytes + m->n * 7;
+    uint8_t *rec = pmo_malloc (len), *p = rec;
+    for (size_t i = 0; i < m->cap; i++) {
+        const wb_entry_t *e = m->slots[i];
+        if (!e)
+            continue;
+        *p++ = e->db;
+        s_put_u16 (p, e->key_len);
+        s_put_u32 (p + 2, e->deleted ? S_DELETED : e->val_len);
+        memcpy (p + 6, e->bytes, e->key_len + (e->deleted ? 0 : e->val_len));
+        p += 6 + e->key_len + (e->deleted ? 0 : e->val_len);
+    }
+    uint8_t kb[8];
+    pmo_be64_put (kb, s->journal_next);
+    MDB_val k = {8, kb}, v = {(size_t) (p - rec), rec};
+    int rc = pmo_store_rc (mdb_put (txn->txn, s->dbi[s->journal_db], &k, &v, MDB_APPEND));
+    free (rec);
+    return rc;
+}
+
+void
+wb_committed (pmo_txn_t *txn)
+{
+    pmo_store_t *s = txn->store;
+    if (txn->absorbed)
+        s_map_clear (&s->committed, false);
+    if (txn->staged.n == 0)
+        return;
+    s->journal_next++;
+    wb_map_t *m = &txn->staged;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i])
+            s_insert (&s->committed, m->slots[i]);
+    s_map_clear (m, true);
+}
+
+void
+wb_txn_free (pmo_txn_t *txn)
+{
+    s_map_clear (&txn->staged, false);
+}
+
+void
+wb_store_free (pmo_store_t *store)
+{
+    s_map_clear (&store->committed, false);
+}
+
+int
+wb_replay (pmo_store_t *s, MDB_txn *txn, char *why, size_t why_len)
+{
+    MDB_cursor *cur;
+    int mrc = mdb_cursor_open (txn, s->dbi[s->journal_db], &cur);
+    if (mrc)
+        return pmo_store_rc (mrc);
+    MDB_val k, v;
+    size_t records = 0;
+    for (mrc = mdb_cursor_get (cur, &k, &v, MDB_FIRST); mrc == 0; mrc = mdb_cursor_get (cur, &k, &v, MDB_NEXT)) {
+        const uint8_t *p = v.mv_data, *end = p + v.mv_size;
+        while (p < end && mrc == 0) {
+            if (end - p < 7) {
+                mrc = MDB_CORRUPTED;
+                break;
+            }
+            unsigned db = p[0];
+            size_t key_len = (size_t) p[1] | (size_t) p[2] << 8;
+            uint32_t val_len = s_get_u32 (p + 3);
+            bool deleted = val_len == S_DELETED;
+            size_t need = 7 + key_len + (deleted ? 0 : val_len);
+            if (!pmo_store_is_deferred (s, db) || key_len == 0 || (size_t) (end - p) < need) {
+                mrc = MDB_CORRUPTED;
+                break;
+            }
+            MDB_val dk = {key_len, (void *) (p + 7)};
+            if (deleted) {
+                mrc = mdb_del (txn, s->dbi[db], &dk, NULL);
+                if (mrc == MDB_NOTFOUND)
+                    mrc = 0;
+            } else {
+                MDB_val dv = {val_len, (void *) (p + 7 + key_len)};
+                mrc = mdb_put (txn, s->dbi[db], &dk, &dv, 0);
+            }
+            p += need;
+        }
+        if (mrc)
+            break;
+        records++;
+    }
+    mdb_cursor_close (cur);
+    if (mrc == MDB_NOTFOUND)
+        mrc = 0;
+    if (!mrc)
+        mrc = mdb_drop (txn, s->dbi[s->journal_db], 0);
+    if (mrc) {
+        pmo_why (why, why_len, "cannot replay the journal of deferred writes (record %zu): %s", records + 1,
+                 mdb_strerror (mrc));
+        return pmo_store_rc (mrc);
+    }
+    s->journal_next = 1;
+    return PMO_OK;
+}
+
+size_t
+pmo_store_pending (const pmo_store_t *store)
+{
+    return store->committed.bytes;
+}
+
+int
+pmo_store_fold (pmo_store_t *store)
+{
+    if (store->committed.n == 0)
+        return PMO_OK;
+    pmo_txn_t *txn;
+    int rc = pmo_txn_begin (store, NULL, true, &txn);
+    if (rc)
+        return rc;
+    rc = s_absorb (txn);
+    if (rc) {
+        pmo_txn_abort (&txn);
+        return rc;
+    }
+    return pmo_txn_commit (&txn);
+}
