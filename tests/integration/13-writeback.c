@@ -1,0 +1,287 @@
+/*  13-writeback: pmod's write-back tables (totals, daily, time_agg,
+ *  person_day: pmo_store.h) through a real pmod.
+ *
+ *  - kill -9 while acknowledged updates are only in the journal: after the
+ *    restart every total, every per-day figure (status --as-of), the time
+ *    report by person and the 24-hour check per person-day are exact, and
+ *    the journal was replayed and emptied;
+ *  - a read right after a burst sees every acknowledged update (the fold
+ *    before reads);
+ *  - pmod folds when idle, and at SIGTERM;
+ *  - a version-3 directory (project_events keyed by project first) is
+ *    upgraded on start: `log --project` lists the same events, schema 4. */
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cli.h"
+#include "client_util.h"
+#include "fault_util.h"
+#include "harness.h"
+#include "pmo/pmo_store.h"
+
+#define CTL PMOCTL_BIN
+#define N_DAYS 30
+
+static tenv_t e;
+
+typedef struct {
+    expect_t x;
+    long long person_day[N_PEOPLE][N_DAYS + 1];  /* minutes, day 1..30 of 2026-10 */
+    long long person[N_PEOPLE];
+    long long money_to_15th;                      /* labour + costs dated <= 10-15 */
+    uint64_t seq;                                 /* last update seq of agent "wb" */
+} sent_t;
+
+static sent_t s;
+
+static int
+s_time (pmo_client_t *c, int person, int day, int minutes, char *reason)
+{
+    char who[8], date[16];
+    snprintf (who, sizeof who, "p%d", person);
+    snprintf (date, sizeof date, "2026-10-%02d", day);
+    Pmo__TimeEntry te = PMO__TIME_ENTRY__INIT;
+    te.project = (char *) "WB";
+    te.person = who;
+    te.date = date;
+    te.has_minutes = true;
+    te.minutes = minutes;
+    Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
+    id.agent = (char *) "wb";
+    id.has_seq = true;
+    id.seq = ++s.seq;
+    REQ (req, TIME, time, &te);
+    req.update = &id;
+    return call_status (c, &req, reason, 200);
+}
+
+static int
+s_cost (pmo_client_t *c, int day, int cents)
+{
+    char date[16];
+    snprintf (date, sizeof date, "2026-10-%02d", day);
+    Pmo__CostEntry ce = PMO__COST_ENTRY__INIT;
+    ce.project = (char *) "WB";
+    ce.date = date;
+    ce.has_amount_minor = true;
+    ce.amount_minor = cents;
+    Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
+    id.agent = (char *) "wb";
+    id.has_seq = true;
+    id.seq = ++s.seq;
+    REQ (req, COST, cost, &ce);
+    req.update = &id;
+    return call_status (c, &req, NULL, 0);
+}
+
+/*  n updates back to back (no read in between), each acknowledged. */
+static void
+s_burst (int n)
+{
+    pmo_client_t *c = NULL;
+    REQUIRE_VOID (pmo_client_open (e.endpoint, &c) == 0);
+    for (int i = 0; i < n; i++) {
+        int k = (int) s.x.records;
+        int day = 1 + k % N_DAYS;
+        if (k % 5 == 4) {
+            int cents = 1 + k % 97;
+            CHECK_EQ_I64 (s_cost (c, day, cents), PMO__STATUS__STATUS_OK);
+            s.x.cost_minor += cents;
+            s.money_to_15th += day <= 15 ? cents : 0;
+        } else {
+            int person = (k / 3) % N_PEOPLE, minutes = 5 + k % 21;
+            CHECK_EQ_I64 (s_time (c, person, day, minutes, NULL), PMO__STATUS__STATUS_OK);
+            s.x.minutes += minutes;
+            s.x.cost_minor += minutes * 100;
+            s.money_to_15th += day <= 15 ? minutes * 100 : 0;
+            s.person_day[person][day] += minutes;
+            s.person[person] += minutes;
+        }
+        s.x.records++;
+    }
+    pmo_client_close (&c);
+}
+
+/*  Records in the journal of the data directory, read beside pmod (LMDB
+ *  allows a reader in another process); -1 when it cannot be opened. */
+static long long
+s_journal (void)
+{
+    static const char *const dbs[] = {"journal"};
+    pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 1, .read_only = true};
+    pmo_store_t *st = NULL;
+    if (pmo_store_open (e.data, &o, &st, NULL, 0) != PMO_OK)
+        return -1;
+    pmo_txn_t *t = NULL;
+    long long n = -1;
+    if (pmo_txn_begin (st, NULL, false, &t) == PMO_OK)
+        n = (long long) pmo_db_count (t, 0);
+    pmo_txn_abort (&t);
+    pmo_store_close (&st);
+    return n;
+}
+
+static void
+s_check_all (const char *when)
+{
+    fprintf (stderr, "checking the figures %s\n", when);
+    long long minutes = 0, money = 0, entries = 0;
+    REQUIRE_VOID (fault_totals ("WB", &minutes, &money, &entries) == 0);
+    CHECK_EQ_I64 (minutes, s.x.minutes);
+    CHECK_EQ_I64 (money, s.x.cost_minor);
+    CHECK_EQ_I64 (entries, s.x.records);
+    /*  Per day (daily): actual cost as of the 15th. */
+    json_object *j = RUN_JSON (CTL, "status", "--json", "--as-of", "2026-10-15");
+    CHECK_EQ_I64 (json_int (j, "rows.0.evm.ac_minor"), s.money_to_15th);
+    json_object_put (j);
+    /*  Per person (time_agg). */
+    j = RUN_JSON (CTL, "report", "time", "--from", "2026-10-01", "--to", "2026-10-31", "--by", "person", "--json");
+    for (int p = 0; p < N_PEOPLE; p++) {
+        char path[64];
+        snprintf (path, sizeof path, "rows.%d.keys.0", p);
+        char want[8];
+        snprintf (want, sizeof want, "p%d", p);
+        CHECK_STR (json_str (j, path), want);
+        snprintf (path, sizeof path, "rows.%d.values.0", p);
+        CHECK_EQ_I64 (json_int (j, path), s.person[p]);
+    }
+    json_object_put (j);
+    /*  Per person-day (person_day): the 24-hour check counts exactly what
+     *  was booked. */
+    pmo_client_t *c = NULL;
+    REQUIRE_VOID (pmo_client_open (e.endpoint, &c) == 0);
+    char reason[200] = "", want[200];
+    for (int p = 0; p < N_PEOPLE; p += 3) {
+        int d = 1;
+        while (d < N_DAYS && s.person_day[p][d] == 0)
+            d++;
+        CHECK (s.person_day[p][d] > 0);
+        CHECK_EQ_I64 (s_time (c, p, d, 1440, reason), PMO__STATUS__STATUS_INVALID);
+        snprintf (want, sizeof want, "minutes: p%d would have %lld minutes on 2026-10-%02d, more than 24 h (%lld already booked)",
+                  p, 1440 + s.person_day[p][d], d, s.person_day[p][d]);
+        CHECK_STR (reason, want);
+    }
+    pmo_client_close (&c);
+}
+
+static void
+s_wait_ms (int ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep (&ts, NULL);
+}
+
+/*  Rewrites the stopped data directory as schema 3 had it: project_events
+ *  keyed "project \0 seq", the schema line "pmod 3".  Index n_dbs of a
+ *  store is its meta database (pmo_store.c's s_dbi). */
+static void
+s_downgrade_to_3 (void)
+{
+    static const char *const dbs[] = {"project_log", "project_events"};
+    pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 2};
+    pmo_store_t *st = NULL;
+    char why[256] = "";
+    CHECK_RC (pmo_store_open (e.data, &o, &st, why, sizeof why), PMO_OK);
+    REQUIRE_VOID (st != NULL);
+    pmo_txn_t *t = NULL;
+    CHECK_RC (pmo_txn_begin (st, NULL, true, &t), PMO_OK);
+    pmo_cursor_t *cur = NULL;
+    CHECK_RC (pmo_cursor_open (t, 0, &cur), PMO_OK);
+    pmo_val_t k, v;
+    int moved = 0;
+    for (int rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+        /*  bucket(4) code \0 seq(8) -> code \0 seq(8) */
+        CHECK_RC (pmo_put (t, 1, (const char *) k.data + 4, k.len - 4, "", 0, 0), PMO_OK);
+        moved++;
+    }
+    pmo_cursor_close (&cur);
+    CHECK (moved > 0);
+    CHECK_RC (pmo_db_clear (t, 0), PMO_OK);
+    CHECK_RC (pmo_put (t, 2, "schema", 6, "pmod 3", 6, 0), PMO_OK);
+    CHECK_RC (pmo_txn_commit (&t), PMO_OK);
+    pmo_store_close (&st);
+}
+
+static char *
+s_project_log (void)
+{
+    run_t r = RUN (CTL, "log", "--project", "WB", "--limit", "100000", "--csv");
+    CHECK_EQ_I64 (r.status, 0);
+    char *out = pmo_strdup (r.out ? r.out : "");
+    run_free (&r);
+    return out;
+}
+
+int
+main (void)
+{
+    REQUIRE (tenv_init (&e, "writeback") == 0);
+    const char *now[] = {"--now", "2026-11-22T12:00:00Z", NULL};
+    REQUIRE (tenv_pmod_start (&e, now) == 0);
+    REQUIRE (fault_setup ("WB") == 0);
+
+    /*  A read right after a burst sees all of it. */
+    s_burst (400 / LOAD_SCALE);
+    s_check_all ("right after a burst");
+
+    /*  kill -9 with the burst's aggregates only in the journal.  pmod folds
+     *  after 50 ms without requests; should it have done so before the
+     *  kill (a slow machine), the burst is repeated. */
+    long long journal = 0;
+    for (int attempt = 0; attempt < 5 && journal <= 0; attempt++) {
+        s_burst (300 / LOAD_SCALE);
+        CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGKILL), 128 + SIGKILL);
+        journal = s_journal ();
+        fprintf (stderr, "killed with %lld journal record(s)\n", journal);
+        REQUIRE (tenv_pmod_start (&e, now) == 0);
+    }
+    CHECK (journal > 0);
+    CHECK_EQ_I64 (s_journal (), 0);  /* replayed on open */
+    s_check_all ("after kill -9 and restart");
+
+    /*  Idle: folded without a read. */
+    s_burst (100 / LOAD_SCALE);
+    long long idle = -1;
+    for (int i = 0; i < 100 && idle != 0; i++) {
+        s_wait_ms (50);
+        idle = s_journal ();
+    }
+    CHECK_EQ_I64 (idle, 0);
+
+    /*  SIGTERM: folded on the way out. */
+    s_burst (100 / LOAD_SCALE);
+    CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
+    CHECK_EQ_I64 (s_journal (), 0);
+
+    /*  A version-3 directory is upgraded in place. */
+    REQUIRE (tenv_pmod_start (&e, now) == 0);
+    char *before = s_project_log ();
+    CHECK (strlen (before) > 1000);
+    CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
+    s_downgrade_to_3 ();
+    REQUIRE (tenv_pmod_start (&e, now) == 0);
+    char *after = s_project_log ();
+    CHECK (streq (before, after));
+    free (before);
+    free (after);
+    s_check_all ("after the upgrade from schema 3");
+    CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
+    {
+        static const char *const dbs[] = {"project_events"};
+        pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 1, .read_only = true};
+        pmo_store_t *st = NULL;
+        CHECK_RC (pmo_store_open (e.data, &o, &st, NULL, 0), PMO_OK);
+        CHECK_EQ_I64 (st ? pmo_store_found_version (st) : 0, 4);
+        pmo_txn_t *t = NULL;
+        CHECK_RC (st ? pmo_txn_begin (st, NULL, false, &t) : -1, PMO_OK);
+        CHECK_EQ_I64 (t ? pmo_db_count (t, 0) : 99, 0);  /* the old index is emptied */
+        pmo_txn_abort (&t);
+        pmo_store_close (&st);
+    }
+
+    tenv_finish (&e, harness_failures == 0);
+    pmo_zmq_term ();
+    return harness_report ();
+}
