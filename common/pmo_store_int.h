@@ -15,7 +15,11 @@
  *  capacity. */
 typedef struct wb_entry wb_entry_t;
 typedef struct {
-    wb_entry_t **slots;
+    uint32_t hash;               /* here, so a probe past other keys reads no entry */
+    wb_entry_t *e;
+} wb_slot_t;
+typedef struct {
+    wb_slot_t *slots;
     size_t cap, n;
     size_t bytes;                /* keys and values held                    */
 } wb_map_t;

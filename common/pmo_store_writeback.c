@@ -29,7 +29,6 @@
 #define S_DELETED 0xFFFFFFFFu
 
 struct wb_entry {
-    uint32_t hash;
     uint8_t db;
     bool deleted;
     uint16_t key_len;
@@ -47,13 +46,16 @@ s_hash (unsigned db, const void *key, size_t len)
     return (uint32_t) (h ^ (h >> 32));
 }
 
+/*  The slot holding (db, key), or the empty slot where it would go. */
 static size_t
 s_slot (const wb_map_t *m, uint32_t hash, unsigned db, const void *key, size_t len)
 {
     size_t mask = m->cap - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        const wb_entry_t *e = m->slots[i];
-        if (!e || (e->hash == hash && e->db == db && e->key_len == len && memcmp (e->bytes, key, len) == 0))
+        const wb_slot_t *sl = &m->slots[i];
+        if (!sl->e)
+            return i;
+        if (sl->hash == hash && sl->e->db == db && sl->e->key_len == len && memcmp (sl->e->bytes, key, len) == 0)
             return i;
     }
 }
@@ -63,36 +65,43 @@ s_find (const wb_map_t *m, unsigned db, const void *key, size_t len)
 {
     if (m->n == 0)
         return NULL;
-    return m->slots[s_slot (m, s_hash (db, key, len), db, key, len)];
+    return m->slots[s_slot (m, s_hash (db, key, len), db, key, len)].e;
 }
 
 static void
 s_grow (wb_map_t *m)
 {
     size_t old_cap = m->cap;
-    wb_entry_t **old = m->slots;
+    wb_slot_t *old = m->slots;
     m->cap = old_cap ? old_cap * 2 : 256;
     m->slots = pmo_calloc (m->cap, sizeof *m->slots);
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i])
-            m->slots[s_slot (m, old[i]->hash, old[i]->db, old[i]->bytes, old[i]->key_len)] = old[i];
+    for (size_t i = 0; i < old_cap; i++) {
+        if (!old[i].e)
+            continue;
+        size_t mask = m->cap - 1, j = old[i].hash & mask;
+        while (m->slots[j].e)
+            j = (j + 1) & mask;
+        m->slots[j] = old[i];
+    }
     free (old);
 }
 
-/*  Puts e into m, replacing (and freeing) what m held for its key. */
+/*  Puts e (whose key hashes to hash) into m, replacing (and freeing) what
+ *  m held for its key. */
 static void
-s_insert (wb_map_t *m, wb_entry_t *e)
+s_insert (wb_map_t *m, wb_entry_t *e, uint32_t hash)
 {
     if ((m->n + 1) * 4 > m->cap * 3)
         s_grow (m);
-    size_t i = s_slot (m, e->hash, e->db, e->bytes, e->key_len);
-    if (m->slots[i]) {
-        m->bytes -= m->slots[i]->key_len + (m->slots[i]->deleted ? 0 : m->slots[i]->val_len);
-        free (m->slots[i]);
+    size_t i = s_slot (m, hash, e->db, e->bytes, e->key_len);
+    wb_entry_t *old = m->slots[i].e;
+    if (old) {
+        m->bytes -= old->key_len + (old->deleted ? 0 : old->val_len);
+        free (old);
     } else {
         m->n++;
     }
-    m->slots[i] = e;
+    m->slots[i] = (wb_slot_t) {hash, e};
     m->bytes += e->key_len + (e->deleted ? 0 : e->val_len);
 }
 
@@ -102,7 +111,6 @@ s_entry_new (unsigned db, const void *key, size_t key_len, const void *val, size
     if (deleted)
         val_len = 0;
     wb_entry_t *e = pmo_malloc (sizeof *e + key_len + val_len);
-    e->hash = s_hash (db, key, key_len);
     e->db = (uint8_t) db;
     e->deleted = deleted;
     e->key_len = (uint16_t) key_len;
@@ -118,7 +126,7 @@ static void
 s_map_clear (wb_map_t *m, bool keep_entries)
 {
     for (size_t i = 0; !keep_entries && i < m->cap; i++)
-        free (m->slots[i]);
+        free (m->slots[i].e);
     free (m->slots);
     memset (m, 0, sizeof *m);
 }
@@ -145,8 +153,8 @@ s_write_tables (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
     wb_entry_t **v = pmo_malloc (m->n * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i])
-            v[n++] = m->slots[i];
+        if (m->slots[i].e)
+            v[n++] = m->slots[i].e;
     qsort (v, n, sizeof *v, s_entry_cmp);
     int mrc = 0;
     for (size_t i = 0; i < n && mrc == 0; i++) {
@@ -197,7 +205,7 @@ wb_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const void
     pmo_val_t old;
     if ((flags & PMO_PUT_NOOVERWRITE) && wb_get (txn, db, key, key_len, &old) == PMO_OK)
         return PMO_EEXIST;
-    s_insert (&txn->staged, s_entry_new (db, key, key_len, data, data_len, false));
+    s_insert (&txn->staged, s_entry_new (db, key, key_len, data, data_len, false), s_hash (db, key, key_len));
     return PMO_OK;
 }
 
@@ -210,7 +218,7 @@ wb_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
     int rc = wb_get (txn, db, key, key_len, &old);
     if (rc)
         return rc;
-    s_insert (&txn->staged, s_entry_new (db, key, key_len, NULL, 0, true));
+    s_insert (&txn->staged, s_entry_new (db, key, key_len, NULL, 0, true), s_hash (db, key, key_len));
     return PMO_OK;
 }
 
@@ -276,7 +284,7 @@ wb_before_commit (pmo_txn_t *txn)
     size_t len = m->bytes + m->n * 7;
     uint8_t *rec = pmo_malloc (len), *p = rec;
     for (size_t i = 0; i < m->cap; i++) {
-        const wb_entry_t *e = m->slots[i];
+        const wb_entry_t *e = m->slots[i].e;
         if (!e)
             continue;
         *p++ = e->db;
@@ -304,8 +312,8 @@ wb_committed (pmo_txn_t *txn)
     s->journal_next++;
     wb_map_t *m = &txn->staged;
     for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i])
-            s_insert (&s->committed, m->slots[i]);
+        if (m->slots[i].e)
+            s_insert (&s->committed, m->slots[i].e, m->slots[i].hash);
     s_map_clear (m, true);
 }
 
