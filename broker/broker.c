@@ -187,10 +187,22 @@ s_timers (broker_t *self)
 int
 broker_fold (broker_t *self)
 {
+    if (pmo_store_pending (self->store) == 0)
+        return PMO_OK;
+    size_t bytes = pmo_store_pending (self->store);
+    int64_t t0 = pmo_clock_mono_ns ();
     int rc = pmo_store_fold (self->store);
-    if (rc)
+    if (rc) {
         pmo_log_error ("cannot fold the write-back tables: %s (they stay journalled)", pmo_strerror (rc));
-    return rc;
+        return rc;
+    }
+    int64_t us = (pmo_clock_mono_ns () - t0) / 1000;
+    self->n_folds++;
+    self->fold_us_total += us;
+    if (us > self->fold_us_max)
+        self->fold_us_max = us;
+    pmo_log_debug ("folded %zu bytes of write-back values in %.1f ms", bytes, us / 1000.0);
+    return PMO_OK;
 }
 
 int
@@ -227,8 +239,10 @@ broker_run (broker_t *self)
     }
     backup_join (self);
     broker_fold (self);
-    pmo_log_info ("stopping: %llu requests in %llu commits, last seq %llu",
+    pmo_log_info ("stopping: %llu requests in %llu commits, last seq %llu; %llu folds (%.1f ms in all, "
+                  "longest %.1f ms)",
                   (unsigned long long) self->n_requests, (unsigned long long) self->n_commits,
-                  (unsigned long long) self->last_seq);
+                  (unsigned long long) self->last_seq, (unsigned long long) self->n_folds,
+                  self->fold_us_total / 1000.0, self->fold_us_max / 1000.0);
     return PMO_OK;
 }

@@ -58,6 +58,8 @@ typedef struct {
     int64_t next_scan_mono;      /* monotonic ms of the next scan         */
     uint64_t n_requests;
     uint64_t n_commits;
+    uint64_t n_folds;            /* write-back folds, and their time      */
+    int64_t fold_us_total, fold_us_max;
     struct status_cache *status_cache;  /* packed status rows (status_cache.h) */
 } broker_t;
 
