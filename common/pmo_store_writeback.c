@@ -27,6 +27,7 @@
 #include "pmo/pmo_error.h"
 
 #define S_DELETED 0xFFFFFFFFu
+#define S_FOLD_CHUNK 4096        /* values per fold txn                     */
 
 struct wb_entry {
     uint8_t db;
@@ -105,6 +106,31 @@ s_insert (wb_map_t *m, wb_entry_t *e, uint32_t hash)
     m->bytes += e->key_len + (e->deleted ? 0 : e->val_len);
 }
 
+/*  Removes e from m when m still holds it.  Linear probing's backward
+ *  shift keeps every other key reachable. */
+static void
+s_remove (wb_map_t *m, const wb_entry_t *e)
+{
+    if (m->n == 0)
+        return;
+    size_t i = s_slot (m, s_hash (e->db, e->bytes, e->key_len), e->db, e->bytes, e->key_len);
+    if (m->slots[i].e != e)
+        return;
+    m->bytes -= e->key_len + (e->deleted ? 0 : e->val_len);
+    free (m->slots[i].e);
+    m->n--;
+    size_t mask = m->cap - 1;
+    for (size_t j = (i + 1) & mask; m->slots[j].e; j = (j + 1) & mask) {
+        size_t home = m->slots[j].hash & mask;
+        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+            m->slots[i] = m->slots[j];
+            i = j;
+        }
+    }
+    m->slots[i] = (wb_slot_t) {0, NULL};
+}
+
 static wb_entry_t *
 s_entry_new (unsigned db, const void *key, size_t key_len, const void *val, size_t val_len, bool deleted)
 {
@@ -143,19 +169,23 @@ s_entry_cmp (const void *a, const void *b)
     return c ? c : (int) x->key_len - (int) y->key_len;
 }
 
-/*  Writes the map's entries into their tables in txn, in key order (each
- *  page is then visited once, in order). */
-static int
-s_write_tables (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
+/*  The map's entries, sorted as the tables sort them (each page is then
+ *  visited once, in order).  The caller frees the array. */
+static wb_entry_t **
+s_sorted (const wb_map_t *m)
 {
-    if (m->n == 0)
-        return PMO_OK;
-    wb_entry_t **v = pmo_malloc (m->n * sizeof *v);
+    wb_entry_t **v = pmo_malloc ((m->n ? m->n : 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].e)
             v[n++] = m->slots[i].e;
     qsort (v, n, sizeof *v, s_entry_cmp);
+    return v;
+}
+
+static int
+s_write_entries (pmo_store_t *s, MDB_txn *txn, wb_entry_t *const *v, size_t n)
+{
     int mrc = 0;
     for (size_t i = 0; i < n && mrc == 0; i++) {
         MDB_val k = {v[i]->key_len, v[i]->bytes};
@@ -168,8 +198,19 @@ s_write_tables (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
             mrc = mdb_put (txn, s->dbi[v[i]->db], &k, &d, 0);
         }
     }
-    free (v);
     return pmo_store_rc (mrc);
+}
+
+/*  Writes the map's entries into their tables in txn. */
+static int
+s_write_tables (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
+{
+    if (m->n == 0)
+        return PMO_OK;
+    wb_entry_t **v = s_sorted (m);
+    int rc = s_write_entries (s, txn, v, m->n);
+    free (v);
+    return rc;
 }
 
 int
@@ -392,16 +433,34 @@ pmo_store_pending (const pmo_store_t *store)
 int
 pmo_store_fold (pmo_store_t *store)
 {
-    if (store->committed.n == 0)
+    wb_map_t *m = &store->committed;
+    if (m->n == 0)
         return PMO_OK;
-    pmo_txn_t *txn;
-    int rc = pmo_txn_begin (store, NULL, true, &txn);
-    if (rc)
-        return rc;
-    rc = s_absorb (txn);
-    if (rc) {
-        pmo_txn_abort (&txn);
-        return rc;
+    /*  In txns of at most S_FOLD_CHUNK values: LMDB keeps the buffers of
+     *  the largest txn's dirty pages for reuse, so one txn for a backlog
+     *  spread over a large table would hold a page per value for good.
+     *  The journal is emptied with the last chunk; until then a crash
+     *  replays it over the chunks already written, which is harmless. */
+    size_t n = m->n;
+    wb_entry_t **v = s_sorted (m);
+    int rc = PMO_OK;
+    for (size_t at = 0; at < n && !rc; at += S_FOLD_CHUNK) {
+        size_t k = n - at < S_FOLD_CHUNK ? n - at : S_FOLD_CHUNK;
+        pmo_txn_t *txn;
+        rc = pmo_txn_begin (store, NULL, true, &txn);
+        if (rc)
+            break;
+        rc = s_write_entries (store, txn->txn, v + at, k);
+        if (!rc && at + k == n)
+            rc = pmo_store_rc (mdb_drop (txn->txn, store->dbi[store->journal_db], 0));
+        if (rc) {
+            pmo_txn_abort (&txn);
+            break;
+        }
+        rc = pmo_txn_commit (&txn);
+        for (size_t i = 0; !rc && i < k; i++)
+            s_remove (m, v[at + i]);
     }
-    return pmo_txn_commit (&txn);
+    free (v);
+    return rc;
 }

@@ -5,7 +5,8 @@
  *  it; deletes survive all of that; a store closed with values pending
  *  (memory lost, as in kill -9) gets them back from the journal on open;
  *  the upgrade hook runs once, in the open's txn, and its failure leaves
- *  the directory at its old version. */
+ *  the directory at its old version; a backlog of 10,000 values is folded
+ *  whole over several txns. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -227,6 +228,37 @@ s_replay (const char *dir)
     pmo_store_close (&s);
 }
 
+/*  A backlog larger than one fold txn takes (4096 values) is folded in
+ *  several, all of it, with the journal emptied at the end. */
+static void
+s_fold_in_chunks (const char *dir)
+{
+    pmo_store_t *s = s_open (dir);
+    REQUIRE_VOID (s != NULL);
+    pmo_txn_t *t = NULL;
+    for (int c = 0; c < 10; c++) {
+        CHECK_RC (pmo_txn_begin (s, NULL, true, &t), PMO_OK);
+        for (int i = 0; i < 1000; i++) {
+            char k[16], v[16];
+            snprintf (k, sizeof k, "n%05d", c * 1000 + i);
+            snprintf (v, sizeof v, "%d", c * 1000 + i);
+            s_put_str (t, DB_AGG, k, v);
+        }
+        CHECK_RC (pmo_txn_commit (&t), PMO_OK);
+    }
+    CHECK_EQ_I64 (s_journal_records (s), 10);
+    CHECK_RC (pmo_store_fold (s), PMO_OK);
+    CHECK_EQ_I64 (pmo_store_pending (s), 0);
+    CHECK_EQ_I64 (s_journal_records (s), 0);
+    CHECK_RC (pmo_txn_begin (s, NULL, false, &t), PMO_OK);
+    CHECK_EQ_I64 (t ? pmo_db_count (t, DB_AGG) : 0, 10000);
+    pmo_val_t v;
+    CHECK_RC (t ? pmo_get (t, DB_AGG, "n09999", 6, &v) : -1, PMO_OK);
+    CHECK (t && v.len == 4 && memcmp (v.data, "9999", 4) == 0);
+    pmo_txn_abort (&t);
+    pmo_store_close (&s);
+}
+
 static int s_upgrades;
 
 static int
@@ -278,6 +310,8 @@ main (void)
     s_replay (dir);
     snprintf (dir, sizeof dir, "%s/b", root);
     s_upgrade_runs_once (dir);
+    snprintf (dir, sizeof dir, "%s/c", root);
+    s_fold_in_chunks (dir);
     char cmd[400];
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
     if (system (cmd) != 0)
