@@ -60,8 +60,7 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
     if (rc == PMO_OK)
         batch_queue_event (b->batch, topic, b->scratch.data, b->scratch.len, hashes + PMO_HASH_LEN);
     if (rc == PMO_OK && project) {
-        tables_key_project_event (&k, project, ev.seq);
-        rc = pmo_put (r->txn, DB_PROJECT_EVENTS, k.buf, k.len, "", 0, 0);
+        rc = tables_index_event (r->txn, project, ev.seq);
     }
     if (rc)
         return req_fail (r, rc, "", "event log: %s", pmo_strerror (rc));

@@ -181,6 +181,21 @@ static int
 s_project_events (req_t *r, const char *code, uint64_t since, size_t limit, bool newest, vec_t *v,
                   bool *more)
 {
+    /*  The newest few: the project's recent record has them. */
+    pmo_key_t rk;
+    tables_key_code (&rk, code);
+    pmo_val_t rv;
+    if (newest && since == 0 && limit < TABLES_RECENT_KEEP
+        && pmo_get (r->txn, DB_PROJECT_RECENT, rk.buf, rk.len, &rv) == PMO_OK && rv.len % 8 == 0) {
+        size_t n = rv.len / 8, from = n > limit ? n - limit : 0;
+        *more = n > limit;
+        for (size_t i = from; i < n; i++) {
+            Pmo__Event *ev = s_event (r, pmo_be64_get ((const uint8_t *) rv.data + 8 * i));
+            if (ev)
+                s_push (r, v, ev);
+        }
+        return PMO_OK;
+    }
     pmo_cursor_t *cur;
     int rc = pmo_cursor_open (r->txn, DB_PROJECT_EVENTS, &cur);
     if (rc)

@@ -115,9 +115,7 @@ s_also_project (req_t *r, const char *before, const char *after)
 {
     if (s_same (before, after))
         return PMO_OK;
-    pmo_key_t k;
-    tables_key_project_event (&k, before, r->broker->next_seq - 1);
-    int rc = pmo_put (r->txn, DB_PROJECT_EVENTS, k.buf, k.len, "", 0, 0);
+    int rc = tables_index_event (r->txn, before, r->broker->next_seq - 1);
     if (rc)
         return req_fail (r, rc, "", "event index: %s", pmo_strerror (rc));
     batch_touch (r->broker->batch, before);

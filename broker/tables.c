@@ -23,6 +23,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_PRINCIPALS] = "principals", [DB_PRINCIPAL_KEYS] = "principal_keys",
     [DB_JOURNAL] = "journal",
     [DB_PROJECT_EVENTS] = "project_log", [DB_PROJECT_EVENTS_V3] = "project_events",
+    [DB_PROJECT_RECENT] = "project_recent",
 };
 
 void
@@ -35,7 +36,8 @@ tables_store_opts (pmo_store_opts_t *opts)
     opts->oldest_why = "from before person-day minutes were kept by month";
     opts->dbs = s_names;
     opts->n_dbs = DB_COUNT;
-    opts->deferred_dbs = 1ull << DB_TOTALS | 1ull << DB_DAILY | 1ull << DB_TIME_AGG | 1ull << DB_PERSON_DAY;
+    opts->deferred_dbs = 1ull << DB_TOTALS | 1ull << DB_DAILY | 1ull << DB_TIME_AGG | 1ull << DB_PERSON_DAY
+                         | 1ull << DB_PROJECT_RECENT;
     opts->journal_db = DB_JOURNAL;
     opts->upgrade = tables_upgrade;
 }
@@ -60,9 +62,15 @@ tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
             rc = PMO_ECORRUPT;
             break;
         }
-        pmo_key_t nk;
-        tables_key_project_event (&nk, k.data, pmo_be64_get ((const uint8_t *) k.data + code_len + 1));
-        rc = pmo_put (txn, DB_PROJECT_EVENTS, nk.buf, nk.len, "", 0, 0);
+        /*  In key order: each project's seqs ascending, so the recent
+         *  record ends up holding its newest. */
+        char code[512];
+        if (code_len >= sizeof code) {
+            rc = PMO_ECORRUPT;
+            break;
+        }
+        memcpy (code, k.data, code_len + 1);
+        rc = tables_index_event (txn, code, pmo_be64_get ((const uint8_t *) k.data + code_len + 1));
         if (rc)
             break;
     }
@@ -91,6 +99,35 @@ tables_key_project_event (pmo_key_t *k, const char *code, uint64_t seq)
 {
     tables_key_project_bucket (k, tables_event_bucket (seq), code);
     pmo_key_u64 (k, seq);
+}
+
+int
+tables_index_event (pmo_txn_t *txn, const char *project, uint64_t seq)
+{
+    pmo_key_t k;
+    tables_key_project_event (&k, project, seq);
+    int rc = pmo_put (txn, DB_PROJECT_EVENTS, k.buf, k.len, "", 0, 0);
+    if (rc)
+        return rc;
+    uint8_t seqs[8 * TABLES_RECENT_KEEP];
+    size_t n = 0;
+    pmo_val_t v;
+    tables_key_code (&k, project);
+    rc = pmo_get (txn, DB_PROJECT_RECENT, k.buf, k.len, &v);
+    if (rc == PMO_OK && v.len % 8 == 0 && v.len <= sizeof seqs) {
+        n = v.len / 8;
+        memcpy (seqs, v.data, v.len);
+    } else if (rc != PMO_ENOTFOUND && rc != PMO_OK) {
+        return rc;
+    }
+    if (n && pmo_be64_get (seqs + 8 * (n - 1)) >= seq)
+        return PMO_OK;  /* indexed already (an entry moved within a project) */
+    if (n == TABLES_RECENT_KEEP) {
+        memmove (seqs, seqs + 8, 8 * (n - 1));
+        n--;
+    }
+    pmo_be64_put (seqs + 8 * n++, seq);
+    return pmo_put (txn, DB_PROJECT_RECENT, k.buf, k.len, seqs, 8 * n, 0);
 }
 
 int

@@ -28,8 +28,10 @@
  *    refs           : agent \0 ref \0                                 -> EntryRef (handle_refs.c)
  *    principals     : name \0                                          -> Principal (security)
  *    principal_keys : raw CURVE public key (32 bytes)                  -> name
+ *    project_recent : project \0                                       -> its newest event seqs (u64 BE each, oldest first, at most TABLES_RECENT_KEEP)
  *    journal        : commit number (u64)  -> that commit's writes to the write-back tables
- *  Write-back (pmo_store.h): totals, daily, time_agg, person_day.  Every
+ *  Write-back (pmo_store.h): totals, daily, time_agg, person_day and
+ *  project_recent.  Every
  *  update rewrites them at keys spread over the table; their writes are
  *  journalled per commit and folded into them when pmod is idle, before it
  *  answers a read, and when a MiB limit is reached.
@@ -54,6 +56,11 @@
 /*  project_events: seqs per bucket.  The newest bucket is the only part of
  *  the index a commit writes to: a few pages, however many projects. */
 #define TABLES_EVENT_BUCKET_BITS 10
+/*  project_recent: how many newest seqs a project keeps, so `project show`
+ *  finds its recent events with one read instead of a walk back through
+ *  the buckets (with 10,000 projects a bucket holds a given one's event
+ *  about one time in ten). */
+#define TABLES_RECENT_KEEP 16
 
 enum {
     DB_PORTFOLIOS,
@@ -89,6 +96,7 @@ enum {
     DB_PRINCIPAL_KEYS,
     DB_JOURNAL,                  /* deferred writes of recent commits       */
     DB_PROJECT_EVENTS_V3,        /* "project \0 seq": emptied by the upgrade */
+    DB_PROJECT_RECENT,
     DB_COUNT
 };
 
@@ -117,6 +125,9 @@ void tables_key_seq (pmo_key_t *k, uint64_t seq);
 uint32_t tables_event_bucket (uint64_t seq);
 void tables_key_project_bucket (pmo_key_t *k, uint32_t bucket, const char *code);
 void tables_key_project_event (pmo_key_t *k, const char *code, uint64_t seq);
+/*  Indexes event seq under project: its project_events key and the
+ *  project's recent seqs. */
+int tables_index_event (pmo_txn_t *txn, const char *project, uint64_t seq);
 
 /*  Adds delta to the 8-byte big-endian counter at key (0 when absent) and
  *  stores it; the new total goes to *total_out when not NULL. */

@@ -152,6 +152,9 @@ s_open_dbs (pmo_store_t *self, const pmo_store_opts_t *opts, bool is_new, char *
     if (!rc && is_old && opts->upgrade && !opts->read_only) {
         pmo_txn_t t = {.txn = txn, .store = self, .write = true};
         rc = opts->upgrade (&t, self->found_version, opts->upgrade_arg);
+        if (!rc)
+            rc = wb_write_staged (&t);
+        wb_txn_free (&t);
         if (rc)
             pmo_why (why, why_len, "cannot bring the data directory from schema version %u to %u: %s",
                      self->found_version, opts->version, pmo_strerror (rc));

@@ -71,6 +71,9 @@ int wb_before_cursor (pmo_txn_t *txn, unsigned db);
 int wb_before_commit (pmo_txn_t *txn);
 void wb_committed (pmo_txn_t *txn);
 void wb_txn_free (pmo_txn_t *txn);
+/*  Writes txn's staged values straight into their tables: the open's
+ *  upgrade txn, which has no journal record of its own. */
+int wb_write_staged (pmo_txn_t *txn);
 /*  At open: replays what the journal holds into the tables (a crash
  *  between commits and their fold), in the open's txn. */
 int wb_replay (pmo_store_t *store, MDB_txn *txn, char *why, size_t why_len);

@@ -358,6 +358,14 @@ wb_committed (pmo_txn_t *txn)
     s_map_clear (m, true);
 }
 
+int
+wb_write_staged (pmo_txn_t *txn)
+{
+    int rc = s_write_tables (txn->store, txn->txn, &txn->staged);
+    s_map_clear (&txn->staged, false);
+    return rc;
+}
+
 void
 wb_txn_free (pmo_txn_t *txn)
 {

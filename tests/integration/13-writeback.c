@@ -8,8 +8,11 @@
  *  - a read right after a burst sees every acknowledged update (the fold
  *    before reads);
  *  - pmod folds when idle, and at SIGTERM;
+ *  - `project show` lists the project's newest events (from its recent
+ *    record, or for more than it keeps from the index);
  *  - a version-3 directory (project_events keyed by project first) is
- *    upgraded on start: `log --project` lists the same events, schema 4. */
+ *    upgraded on start: `log --project` and `project show` list the same
+ *    events, schema 4. */
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
@@ -35,6 +38,18 @@ typedef struct {
 
 static sent_t s;
 
+/*  Sends req as agent "wb"'s next update.  Returns the reply's status. */
+static int
+s_update (pmo_client_t *c, Pmo__Request *req, char *reason)
+{
+    Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
+    id.agent = (char *) "wb";
+    id.has_seq = true;
+    id.seq = ++s.seq;
+    req->update = &id;
+    return call_status (c, req, reason, reason ? 200 : 0);
+}
+
 static int
 s_time (pmo_client_t *c, int person, int day, int minutes, char *reason)
 {
@@ -47,13 +62,8 @@ s_time (pmo_client_t *c, int person, int day, int minutes, char *reason)
     te.date = date;
     te.has_minutes = true;
     te.minutes = minutes;
-    Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
-    id.agent = (char *) "wb";
-    id.has_seq = true;
-    id.seq = ++s.seq;
     REQ (req, TIME, time, &te);
-    req.update = &id;
-    return call_status (c, &req, reason, 200);
+    return s_update (c, &req, reason);
 }
 
 static int
@@ -66,13 +76,8 @@ s_cost (pmo_client_t *c, int day, int cents)
     ce.date = date;
     ce.has_amount_minor = true;
     ce.amount_minor = cents;
-    Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
-    id.agent = (char *) "wb";
-    id.has_seq = true;
-    id.seq = ++s.seq;
     REQ (req, COST, cost, &ce);
-    req.update = &id;
-    return call_status (c, &req, NULL, 0);
+    return s_update (c, &req, NULL);
 }
 
 /*  n updates back to back (no read in between), each acknowledged. */
@@ -173,13 +178,14 @@ s_wait_ms (int ms)
 }
 
 /*  Rewrites the stopped data directory as schema 3 had it: project_events
- *  keyed "project \0 seq", the schema line "pmod 3".  Index n_dbs of a
+ *  keyed "project \0 seq", no recent seqs per project, the schema line
+ *  "pmod 3".  Index n_dbs of a
  *  store is its meta database (pmo_store.c's s_dbi). */
 static void
 s_downgrade_to_3 (void)
 {
-    static const char *const dbs[] = {"project_log", "project_events"};
-    pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 2};
+    static const char *const dbs[] = {"project_log", "project_events", "project_recent"};
+    pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 3};
     pmo_store_t *st = NULL;
     char why[256] = "";
     CHECK_RC (pmo_store_open (e.data, &o, &st, why, sizeof why), PMO_OK);
@@ -199,19 +205,31 @@ s_downgrade_to_3 (void)
     pmo_cursor_close (&cur);
     CHECK (moved > 0);
     CHECK_RC (pmo_db_clear (t, 0), PMO_OK);
-    CHECK_RC (pmo_put (t, 2, "schema", 6, "pmod 3", 6, 0), PMO_OK);
+    CHECK_RC (pmo_db_clear (t, 2), PMO_OK);
+    CHECK_RC (pmo_put (t, 3, "schema", 6, "pmod 3", 6, 0), PMO_OK);
     CHECK_RC (pmo_txn_commit (&t), PMO_OK);
     pmo_store_close (&st);
 }
 
+/*  The project's whole log, and its show with the recent events (from
+ *  project_recent) and with more than that keeps (the index walk). */
 static char *
 s_project_log (void)
 {
     run_t r = RUN (CTL, "log", "--project", "WB", "--limit", "100000", "--csv");
     CHECK_EQ_I64 (r.status, 0);
-    char *out = pmo_strdup (r.out ? r.out : "");
+    size_t len = r.out ? strlen (r.out) : 0;
+    run_t s10 = RUN (CTL, "project", "show", "WB", "--json");
+    run_t s40 = RUN (CTL, "project", "show", "WB", "--recent", "40", "--json");
+    CHECK (s10.status == 0 && s40.status == 0);
+    char *all = pmo_malloc (len + (s10.out ? strlen (s10.out) : 0) + (s40.out ? strlen (s40.out) : 0) + 1);
+    snprintf (all, len + 1, "%s", r.out ? r.out : "");
+    strcat (all, s10.out ? s10.out : "");
+    strcat (all, s40.out ? s40.out : "");
+    run_free (&s10);
+    run_free (&s40);
     run_free (&r);
-    return out;
+    return all;
 }
 
 int
@@ -259,6 +277,28 @@ main (void)
     REQUIRE (tenv_pmod_start (&e, now) == 0);
     char *before = s_project_log ();
     CHECK (strlen (before) > 1000);
+    /*  The recent events show lists are the newest of the project's log,
+     *  whichever way pmod found them. */
+    json_object *log = RUN_JSON (CTL, "log", "--project", "WB", "--limit", "100000", "--json");
+    json_object *show = RUN_JSON (CTL, "project", "show", "WB", "--json");
+    json_object *show40 = RUN_JSON (CTL, "project", "show", "WB", "--recent", "40", "--json");
+    size_t n_log = json_object_array_length (json_get (log, "events"));
+    CHECK (n_log > 40);
+    CHECK_EQ_I64 (json_object_array_length (json_get (show, "recent")), 10);
+    CHECK_EQ_I64 (json_object_array_length (json_get (show40, "recent")), 40);
+    for (size_t i = 0; n_log > 40 && i < 40; i++) {
+        char lp[64], sp[64];
+        snprintf (lp, sizeof lp, "events.%zu.seq", n_log - 40 + i);
+        snprintf (sp, sizeof sp, "recent.%zu.seq", i);
+        CHECK_EQ_I64 (json_int (show40, sp), json_int (log, lp));
+        if (i >= 30) {
+            snprintf (sp, sizeof sp, "recent.%zu.seq", i - 30);
+            CHECK_EQ_I64 (json_int (show, sp), json_int (log, lp));
+        }
+    }
+    json_object_put (log);
+    json_object_put (show);
+    json_object_put (show40);
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
     s_downgrade_to_3 ();
     REQUIRE (tenv_pmod_start (&e, now) == 0);

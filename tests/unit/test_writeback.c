@@ -268,7 +268,8 @@ s_upgrade (pmo_txn_t *txn, unsigned from, void *arg)
     CHECK_EQ_I64 (from, 1);
     if (arg)
         return PMO_ECORRUPT;  /* a failing upgrade */
-    return pmo_put (txn, DB_PLAIN, "upgraded", 8, "yes", 3, 0);
+    int rc = pmo_put (txn, DB_AGG, "upgraded", 8, "deferred", 8, 0);  /* into its table, no journal */
+    return rc ? rc : pmo_put (txn, DB_PLAIN, "upgraded", 8, "yes", 3, 0);
 }
 
 static void
@@ -294,7 +295,12 @@ s_upgrade_runs_once (const char *dir)
     pmo_val_t v;
     CHECK_RC (pmo_txn_begin (s, NULL, false, &t), PMO_OK);
     CHECK_RC (t ? pmo_get (t, DB_PLAIN, "upgraded", 8, &v) : -1, PMO_OK);
+    char got[64];
+    CHECK_RC (t ? s_scan (t, got, sizeof got) : -1, PMO_OK);
+    CHECK_STR (got, "upgraded=deferred;");
     pmo_txn_abort (&t);
+    CHECK_EQ_I64 (pmo_store_pending (s), 0);
+    CHECK_EQ_I64 (s_journal_records (s), 0);
     pmo_store_close (&s);
     CHECK_EQ_I64 (s_upgrades, 2);
 }
