@@ -182,8 +182,9 @@ pmo_store_open (const char *dir, const pmo_store_opts_t *opts, pmo_store_t **sto
                 char *why, size_t why_len)
 {
     *store_p = NULL;
-    if (opts->n_dbs > S_MAX_DBS || (opts->deferred_dbs && opts->journal_db >= opts->n_dbs)
-        || (opts->deferred_dbs >> opts->journal_db & 1))
+    if (opts->n_dbs > S_MAX_DBS
+        || (opts->deferred_dbs
+            && (opts->journal_db >= opts->n_dbs || (opts->deferred_dbs >> opts->journal_db & 1))))
         return PMO_EINVAL;
     int rc = opts->read_only ? PMO_OK : s_mkdirs (dir);
     if (rc) {

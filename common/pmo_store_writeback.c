@@ -8,8 +8,9 @@
  *  one record appended to a journal database, in the same LMDB txn: the
  *  change is exactly as durable as before, in a few appended pages.  The
  *  committed-but-unfolded values stay in memory, where gets see them;
- *  a fold writes them into their tables in one txn and empties the
- *  journal.  A store opened after a crash replays the journal first.
+ *  a fold writes them into their tables in key order, in txns of at most
+ *  S_FOLD_CHUNK values, the last of which empties the journal.  A store
+ *  opened after a crash replays the journal first.
  *
  *  Readers: get sees pending values in any txn.  A cursor over a deferred
  *  database in a write txn first takes every pending value into its

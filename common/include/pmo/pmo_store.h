@@ -42,7 +42,8 @@ typedef struct {
      *  pmo_store_fold puts them in their tables.  Gets see them at once; a
      *  cursor in a write txn folds them into that txn first; a cursor in a
      *  read txn is refused (PMO_EINTERNAL) until they are folded.  Nested
-     *  txns are refused (PMO_EINVAL) on such a store. */
+     *  txns are refused (PMO_EINVAL) on such a store, and the pending
+     *  values are not locked: one thread uses such a store. */
     uint64_t deferred_dbs;
     unsigned journal_db;
     /*  Brings a directory of an older version (>= oldest_version) up to
