@@ -181,7 +181,7 @@ status_cache_on_write (void *arg, unsigned db, const void *key, size_t key_len)
     case DB_PROJECT_EVENTS_V3:
     case DB_PROJECT_RECENT:
     case DB_JOURNAL:
-        return;  /* not keyed by project, and not read into a row */
+        return;  /* not read into a row */
     case DB_RISKS:
     case DB_ISSUES:
     case DB_CHANGES:
