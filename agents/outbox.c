@@ -672,6 +672,7 @@ outbox_ack (outbox_t *self, const outbox_ack_t *acks, size_t n, size_t *n_remove
             bool *file_done)
 {
     size_t removed = 0;
+    bool any_file = false;
     if (file_done)
         *file_done = false;
     pmo_txn_t *txn = NULL;
@@ -689,6 +690,7 @@ outbox_ack (outbox_t *self, const outbox_ack_t *acks, size_t n, size_t *n_remove
             break;
         outbox_entry_t e;
         s_entry_decode (acks[i].seq, &v, &e);
+        any_file |= e.file_id != 0;
         if (e.file_id)
             rc = s_file_answered (self, txn, &e, acks[i].reason, file_done);
         if (!rc)
@@ -696,8 +698,12 @@ outbox_ack (outbox_t *self, const outbox_ack_t *acks, size_t n, size_t *n_remove
         if (!rc)
             removed++;
     }
+    /*  Deleting what pmod acknowledged may be lost in a crash: the update
+     *  is then resent and pmod answers "duplicate".  So one flush is
+     *  spared, unless a spool file's progress (which decides when the file
+     *  is done and removed) is in the txn. */
     if (!rc)
-        rc = pmo_txn_commit (&txn);
+        rc = any_file ? pmo_txn_commit (&txn) : pmo_txn_commit_lazy (&txn);
     pmo_txn_abort (&txn);
     if (n_removed)
         *n_removed = rc ? 0 : removed;

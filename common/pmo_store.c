@@ -360,6 +360,17 @@ pmo_txn_commit (pmo_txn_t **txn_p)
     return rc;
 }
 
+int
+pmo_txn_commit_lazy (pmo_txn_t **txn_p)
+{
+    MDB_env *env = (*txn_p)->store->env;
+    int mrc = mdb_env_set_flags (env, MDB_NOMETASYNC, 1);
+    int rc = pmo_txn_commit (txn_p);
+    if (mrc == 0)
+        mdb_env_set_flags (env, MDB_NOMETASYNC, 0);
+    return rc;
+}
+
 void
 pmo_txn_abort (pmo_txn_t **txn_p)
 {

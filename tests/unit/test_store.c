@@ -2,6 +2,7 @@
  *  cursors; key order of composite keys; the schema line (new, same, older,
  *  newer, other kind); the exclusive lock; the map filling up (PMO_EFULL)
  *  with reads still working and a larger map recovering; the write count;
+ *  a lazy commit (meta page not waited for) seen like any commit;
  *  permissions of what it creates. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,35 @@ s_full (const char *dir)
     pmo_store_close (&s);
 }
 
+/*  A lazy commit is a commit: visible at once and after a reopen, and the
+ *  commits after it are ordinary ones. */
+static void
+s_lazy (const char *dir)
+{
+    pmo_store_opts_t o = s_opts ("test", 1, 0);
+    pmo_store_t *s = NULL;
+    char why[256];
+    CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_OK);
+    REQUIRE_VOID (s != NULL);
+    pmo_txn_t *t = NULL;
+    CHECK_RC (pmo_txn_begin (s, NULL, true, &t), PMO_OK);
+    CHECK_RC (pmo_put (t, 0, "lazy", 4, "1", 1, 0), PMO_OK);
+    CHECK_RC (pmo_txn_commit_lazy (&t), PMO_OK);
+    CHECK (t == NULL);
+    CHECK_RC (pmo_txn_begin (s, NULL, true, &t), PMO_OK);
+    CHECK_RC (pmo_put (t, 0, "eager", 5, "2", 1, 0), PMO_OK);
+    CHECK_RC (pmo_txn_commit (&t), PMO_OK);
+    pmo_store_close (&s);
+    CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_OK);
+    REQUIRE_VOID (s != NULL);
+    pmo_val_t v;
+    CHECK_RC (pmo_txn_begin (s, NULL, false, &t), PMO_OK);
+    CHECK_RC (t ? pmo_get (t, 0, "lazy", 4, &v) : -1, PMO_OK);
+    CHECK_RC (t ? pmo_get (t, 0, "eager", 5, &v) : -1, PMO_OK);
+    pmo_txn_abort (&t);
+    pmo_store_close (&s);
+}
+
 static void
 s_keys (void)
 {
@@ -204,6 +234,8 @@ main (void)
     s_schema (dir);
     snprintf (dir, sizeof dir, "%s/full", root);
     s_full (dir);
+    snprintf (dir, sizeof dir, "%s/lazy", root);
+    s_lazy (dir);
     s_keys ();
     char cmd[400];
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);

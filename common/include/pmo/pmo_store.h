@@ -90,6 +90,13 @@ int pmo_txn_begin (pmo_store_t *store, pmo_txn_t *parent, bool write, pmo_txn_t 
 /*  Commits and frees the txn; *txn_p is NULL afterwards even on failure
  *  (LMDB frees it).  Returns PMO_OK, PMO_EFULL or an errno. */
 int pmo_txn_commit (pmo_txn_t **txn_p);
+/*  Commits like pmo_txn_commit, with the data synced first as always, but
+ *  without waiting for the meta page to reach the disk (LMDB's
+ *  MDB_NOMETASYNC for this txn): a crash of the machine may undo this txn,
+ *  never damage the store; the next commit makes it durable.  For writes
+ *  whose loss is harmless (an agent deleting what pmod acknowledged: lost,
+ *  it is resent, and pmod recognises the resend). */
+int pmo_txn_commit_lazy (pmo_txn_t **txn_p);
 /*  Aborts and frees the txn.  Accepts NULL. */
 void pmo_txn_abort (pmo_txn_t **txn_p);
 
