@@ -202,11 +202,12 @@ s_project_events (req_t *r, const char *code, uint64_t since, size_t limit, bool
         return req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
     size_t start = v->n;
     *more = false;
-    pmo_val_t k, val;
+    pmo_val_t k = {NULL, 0}, val;
     uint32_t first = tables_event_bucket (since + 1), last = 0;
-    if (pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val) == PMO_OK && k.len >= 4)
+    bool any = pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val) == PMO_OK && k.len >= 4;
+    if (any)
         last = (uint32_t) pmo_bei32_get (k.data) ^ 0x80000000u;  /* the raw big-endian u32 */
-    bool done = k.len < 4 || since == UINT64_MAX || first > last;
+    bool done = !any || since == UINT64_MAX || first > last;
     for (uint32_t i = 0; !done && i <= last - first; i++) {
         uint32_t bucket = newest ? last - i : first + i;
         pmo_key_t prefix, probe;
