@@ -511,6 +511,28 @@ s_find_field (const ProtobufCMessageDescriptor *d, unsigned from, uint32_t id, u
     return true;
 }
 
+/*  The next field at *p that an unpack of d would keep: 1 with *x, its
+ *  index *i and whether it is a packed array; 0 at the end; -1 when the
+ *  bytes do not read as d (framing, or a wire type the field cannot
+ *  have).  Unknown fields are skipped: an unpack keeps them aside, nobody
+ *  prints them.  from: where the field search starts (s_find_field). */
+static int
+s_next_known (const ProtobufCMessageDescriptor *d, const uint8_t **p, const uint8_t *end, unsigned from,
+              pmo_wire_field_t *x, unsigned *i, bool *is_packed_array)
+{
+    while (*p < end) {
+        if (!pmo_wire_next_field (p, end, x))
+            return -1;
+        if (!s_find_field (d, from, x->id, i))
+            continue;
+        const ProtobufCFieldDescriptor *f = &d->fields[*i];
+        int wt = s_scalar_wire_type (f->type);
+        *is_packed_array = f->label == PROTOBUF_C_LABEL_REPEATED && wt != PMO_WIRE_LEN && x->wire_type == PMO_WIRE_LEN;
+        return x->wire_type == wt || *is_packed_array ? 1 : -1;
+    }
+    return 0;
+}
+
 /*  The dry run: true when s_packed_msg can print these bytes as an unpack
  *  would read them.  Notes each currency message's exponent, in the order
  *  the messages are walked, since the code may come after the amounts.
@@ -534,18 +556,13 @@ s_check_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len
     uint32_t oneofs[8];            /* quantifier offsets of the oneofs seen     */
     size_t n_oneofs = 0;
     pmo_wire_field_t x = { 0 };  /* gcc -O3 cannot see next_field sets it */
-    while (p < end) {
-        if (!pmo_wire_next_field (&p, end, &x))
-            return false;
-        unsigned i;
-        if (!s_find_field (d, open >= 0 ? (unsigned) open : next, x.id, &i))
-            continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
+    unsigned i;
+    bool is_packed_array;
+    int more;
+    while ((more = s_next_known (d, &p, end, open >= 0 ? (unsigned) open : next, &x, &i, &is_packed_array)) > 0) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         int wt = s_scalar_wire_type (f->type);
-        bool is_packed_array = is_repeated && wt != PMO_WIRE_LEN && x.wire_type == PMO_WIRE_LEN;
-        if (x.wire_type != wt && !is_packed_array)
-            return false;
         if ((int) i != open) {
             if (i < next)
                 return false;  /* out of order, or a singular field twice */
@@ -579,6 +596,8 @@ s_check_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t len
         } else if (f == t->currency)
             w->exponents[slot] = s_exponent_of (&x);
     }
+    if (more < 0)
+        return false;
     for (unsigned k = next; k < d->n_fields; k++)
         if (t->fields[k].flags & S_IS_ALWAYS)
             return false;
@@ -642,19 +661,13 @@ s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t le
     bool is_first_elem = false;
     uint32_t oneofs[8];            /* quantifier offsets of the oneofs seen     */
     size_t n_oneofs = 0;
-    pmo_wire_field_t x;
-    while (p < end) {
-        if (!pmo_wire_next_field (&p, end, &x))
-            return false;
-        unsigned i;
-        if (!s_find_field (d, open >= 0 ? (unsigned) open : next, x.id, &i))
-            continue;  /* unknown to us: an unpack keeps it aside, nobody prints it */
+    pmo_wire_field_t x = { 0 };
+    unsigned i;
+    bool is_packed_array;
+    int more;
+    while ((more = s_next_known (d, &p, end, open >= 0 ? (unsigned) open : next, &x, &i, &is_packed_array)) > 0) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         bool is_repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
-        int wt = s_scalar_wire_type (f->type);
-        bool is_packed_array = is_repeated && wt != PMO_WIRE_LEN && x.wire_type == PMO_WIRE_LEN;
-        if (x.wire_type != wt && !is_packed_array)
-            return false;
         if ((int) i == open) {  /* the next element */
             if (is_packed_array) {
                 if (!s_packed_array (w, f, &x, &is_first_elem))
@@ -702,6 +715,8 @@ s_packed_msg (s_writer_t *w, const s_type_info_t *t, const uint8_t *p, size_t le
         if (!is_repeated && f->type == PROTOBUF_C_TYPE_INT64)
             s_put_money (w, &t->fields[i], exponent, (int64_t) x.value);
     }
+    if (more < 0)
+        return false;
     if (open >= 0)
         s_putc (w, ']');
     if (!s_absent (w, t, next, d->n_fields, keys, &first))
