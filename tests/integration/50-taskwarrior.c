@@ -56,15 +56,6 @@ s_progress_updates (const char *code)
     return n;
 }
 
-static int64_t
-s_last_seq (void)
-{
-    json_object *j = RUN_JSON (CTL, "ping", "--json");
-    int64_t seq = j ? json_int (j, "last_seq") : -1;
-    json_object_put (j);
-    return seq;
-}
-
 int
 main (void)
 {
@@ -167,9 +158,9 @@ main (void)
     }
 
     /*  A restarted agent on the same state: nothing to send. */
-    int64_t seq = s_last_seq ();
+    int64_t seq = tlast_seq ();
     CHECK_EQ_I64 (s_agent_once (state), 0);
-    CHECK_EQ_I64 (s_last_seq (), seq);
+    CHECK_EQ_I64 (tlast_seq (), seq);
     CHECK_EQ_I64 (s_progress_updates ("APOLLO"), 1);
 
     /*  Test deleted, Docs estimated at 4: 3 of 12 = 25.00 %; z2 done: 66.66 %. */
@@ -182,10 +173,10 @@ main (void)
     CHECK_EQ_I64 (s_progress_updates ("APOLLO"), 2);
     CHECK_EQ_I64 (s_progress_updates ("ZEUS"), 2);
     /*  An edit that leaves the figure as it is sends nothing. */
-    seq = s_last_seq ();
+    seq = tlast_seq ();
     TASK ("/Build/", "modify", "priority:H");
     CHECK_EQ_I64 (s_agent_once (state), 0);
-    CHECK_EQ_I64 (s_last_seq (), seq);
+    CHECK_EQ_I64 (tlast_seq (), seq);
 
     int failed = harness_report ();
     tenv_finish (&e, failed == 0);

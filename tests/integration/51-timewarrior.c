@@ -80,15 +80,6 @@ s_day (const char *day, char *out, size_t n)
     json_object_put (j);
 }
 
-static int64_t
-s_last_seq (void)
-{
-    json_object *j = RUN_JSON (CTL, "ping", "--json");
-    int64_t seq = j ? json_int (j, "last_seq") : -1;
-    json_object_put (j);
-    return seq;
-}
-
 int
 main (void)
 {
@@ -199,9 +190,9 @@ main (void)
     }
 
     /*  A rerun: nothing new, not one event. */
-    int64_t seq = s_last_seq ();
+    int64_t seq = tlast_seq ();
     CHECK_EQ_I64 (s_agent_once (state), 0);
-    CHECK_EQ_I64 (s_last_seq (), seq);
+    CHECK_EQ_I64 (tlast_seq (), seq);
     CHECK_EQ_I64 (s_minutes ("APOLLO"), 225);
     j = RUN_JSON (AGENT, "--state", state, "status", "--json");
     CHECK_EQ_I64 (json_int (j, "sources.0.items"), 4);
@@ -245,7 +236,7 @@ main (void)
      *  sends every entry again under new update ids; pmod recognises each
      *  by its ref and unchanged content, so nothing is booked twice and no
      *  event is written. */
-    seq = s_last_seq ();
+    seq = tlast_seq ();
     char state2[400];
     snprintf (state2, sizeof state2, "%s/state-new", e.dir);
     CHECK_EQ_I64 (s_agent_once (state2), 0);
@@ -253,12 +244,12 @@ main (void)
     CHECK_EQ_I64 (json_int (j, "sources.0.items"), 4);
     CHECK_EQ_I64 (json_int (j, "pending"), 0);
     json_object_put (j);
-    CHECK_EQ_I64 (s_last_seq (), seq);
+    CHECK_EQ_I64 (tlast_seq (), seq);
     CHECK_EQ_I64 (s_minutes ("APOLLO"), 180);
     CHECK_EQ_I64 (s_minutes ("ZEUS"), 75);
     /*  ...and the original state directory still sends nothing. */
     CHECK_EQ_I64 (s_agent_once (state), 0);
-    CHECK_EQ_I64 (s_last_seq (), seq);
+    CHECK_EQ_I64 (tlast_seq (), seq);
 
     int failed = harness_report ();
     tenv_finish (&e, failed == 0);

@@ -48,6 +48,17 @@ run_ok (run_t r)
 /*  Runs argv expecting exit 0 and JSON on stdout. */
 #define RUN_JSON(...) proc_run_json ((const char *const[]) {__VA_ARGS__, NULL})
 
+/*  pmod's newest event seq, read through pmoctl ping --json; -1 when
+ *  pmoctl fails. */
+static inline long long
+tlast_seq (void)
+{
+    json_object *j = RUN_JSON (PMOCTL_BIN, "ping", "--json");
+    long long seq = j ? json_int (j, "last_seq") : -1;
+    json_object_put (j);
+    return seq;
+}
+
 /*  How many events of the audit log (its first 1,000) have topic, read
  *  through pmoctl log --json; -1 when pmoctl fails. */
 static inline int
