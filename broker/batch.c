@@ -510,12 +510,19 @@ s_process_items (broker_t *broker)
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
         if (it->rc == PMO_OK && !it->entry->is_write) {
-            /*  A read sees the write-back tables whole (pmo_store.h). */
-            if (!rtxn && pmo_store_pending (broker->store))
-                broker_fold (broker);
             if (!rtxn && pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
                 rtxn = NULL;
             s_answer_read (broker, rtxn, it, now_ms);
+            /*  A read that walks a write-back table by cursor needs it whole
+             *  (pmo_store.h): fold, and answer it again.  Reads by key see
+             *  the pending values and never wait for a fold. */
+            if (pmo_txn_wants_fold (rtxn)) {
+                pmo_txn_abort (&rtxn);
+                broker_fold (broker);
+                if (pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
+                    rtxn = NULL;
+                s_answer_read (broker, rtxn, it, now_ms);
+            }
         } else {
             Pmo__Reply reply = PMO__REPLY__INIT;
             s_pack_reply (it, &reply);

@@ -92,7 +92,8 @@ void broker_destroy (broker_t **broker_p);
 /*  Runs until *stop_flag is set; finishes the batch in hand. */
 int broker_run (broker_t *self);
 /*  Writes the write-back tables' pending values into them (pmo_store.h):
- *  before reads, when idle, at the size limit and at the end.  A failure
+ *  before a read that walks one by cursor, when idle, at the size limit
+ *  and at the end.  A failure
  *  is logged; the values stay pending (and journalled). */
 int broker_fold (broker_t *self);
 /*  Pending write-back bytes that make a batch fold right after its commit:

@@ -47,6 +47,7 @@ struct pmo_txn {
     bool write;
     wb_map_t staged;             /* this txn's deferred writes              */
     bool absorbed;               /* committed map written into this txn     */
+    bool wants_fold;             /* a read cursor was refused: values pending */
 };
 
 int pmo_store_rc (int mdb_rc);

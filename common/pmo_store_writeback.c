@@ -289,8 +289,10 @@ wb_before_cursor (pmo_txn_t *txn, unsigned db)
     pmo_store_t *s = txn->store;
     if (!pmo_store_is_deferred (s, db))
         return PMO_OK;
-    if (!txn->write)
-        return s->committed.n ? PMO_EINTERNAL : PMO_OK;
+    if (!txn->write) {
+        txn->wants_fold = s->committed.n > 0;
+        return txn->wants_fold ? PMO_EINTERNAL : PMO_OK;
+    }
     if ((s->committed.n && !txn->absorbed) || txn->staged.n)
         return s_absorb (txn);
     return PMO_OK;
@@ -431,6 +433,12 @@ wb_replay (pmo_store_t *s, MDB_txn *txn, char *why, size_t why_len)
     }
     s->journal_next = 1;
     return PMO_OK;
+}
+
+bool
+pmo_txn_wants_fold (const pmo_txn_t *txn)
+{
+    return txn && txn->wants_fold;
 }
 
 size_t

@@ -72,6 +72,9 @@ int pmo_store_backup (pmo_store_t *store, const char *path);
  *  transactions go on.  To start from it: put it as DIR/data.mdb.
  *  Returns PMO_OK, PMO_EEXIST (path exists) or an errno. */
 int pmo_store_backup_file (pmo_store_t *store, const char *path);
+/*  True when a cursor in this read txn was refused because deferred
+ *  values are pending: fold, then read again in a new txn. */
+bool pmo_txn_wants_fold (const pmo_txn_t *txn);
 /*  Bytes of deferred writes committed but not yet in their tables. */
 size_t pmo_store_pending (const pmo_store_t *store);
 /*  Writes every deferred value into its table and empties the journal,
