@@ -183,12 +183,11 @@ long env_peak_rss_kb (pid_t pid);
 long env_rss_anon_kb (pid_t pid);
 /*  Runs argv with stdout and stderr to out_path (NULL: /dev/null), waits up
  *  to timeout_ms; returns its exit status (-1 on timeout or spawn failure)
- *  and the wall time, fork to reap, in *wall_ns. */
+ *  and the wall time, spawn to reap, in *wall_ns. */
 int env_run_timed (const char *const *argv, const char *out_path, int timeout_ms, int64_t *wall_ns);
-/*  As env_run_timed, and the child's peak RSS (ru_maxrss, kB) when
- *  peak_rss_kb is not NULL. */
-int env_run_measured (const char *const *argv, const char *out_path, int timeout_ms, int64_t *wall_ns,
-                      long *peak_rss_kb);
+/*  Runs argv as env_run_timed does, untimed, and returns the child's
+ *  peak RSS (ru_maxrss, kB) in *peak_rss_kb. */
+int env_run_peak_rss (const char *const *argv, const char *out_path, int timeout_ms, long *peak_rss_kb);
 /*  Starts argv (a daemon), lets it idle idle_ms, reads its VmRSS and
  *  RssAnon (kB), then stops it (SIGTERM).  Returns 0 when measured. */
 int env_idle_rss (const char *const *argv, const char *out_path, int idle_ms, long *rss_kb, long *anon_kb);
