@@ -26,6 +26,10 @@
 static int
 s_bind (broker_t *self, int type, const char *endpoint, void **sock_p, char *why, size_t why_len)
 {
+    if (!pmo_endpoint_supported (endpoint)) {
+        snprintf (why, why_len, "cannot bind %s: %s", endpoint, PMO_TRANSPORTS);
+        return EPROTONOSUPPORT;
+    }
     void *sock = zmq_socket (pmo_zmq_ctx (), type);
     if (!sock)
         return errno;

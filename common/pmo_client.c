@@ -39,6 +39,16 @@ pmo_zmq_ctx (void)
     return s_ctx;
 }
 
+bool
+pmo_endpoint_supported (const char *endpoint)
+{
+    static const char *const ok[] = {"tcp://", "ipc://", "inproc://"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (strncmp (endpoint, ok[i], strlen (ok[i])) == 0)
+            return true;
+    return false;
+}
+
 void
 pmo_zmq_term (void)
 {
@@ -119,6 +129,8 @@ s_monitor_refused (pmo_client_t *self)
 static int
 s_connect (pmo_client_t *self)
 {
+    if (!pmo_endpoint_supported (self->endpoint))
+        return EPROTONOSUPPORT;
     self->sock = zmq_socket (pmo_zmq_ctx (), ZMQ_DEALER);
     if (!self->sock)
         return errno;

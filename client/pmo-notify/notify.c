@@ -867,6 +867,10 @@ s_find_start (notify_t *self)
 static int
 s_open_sub (notify_t *self)
 {
+    if (!pmo_endpoint_supported (self->opts->events)) {
+        s_fail (self, 1, "events endpoint %s: %s", self->opts->events, PMO_TRANSPORTS);
+        return EPROTONOSUPPORT;
+    }
     self->sub = zmq_socket (pmo_zmq_ctx (), ZMQ_SUB);
     if (!self->sub) {
         s_fail (self, 1, "events: %s", zmq_strerror (errno));

@@ -116,6 +116,14 @@ main (void)
     CHECK (r.err && strstr (r.err, "pmod") != NULL);
     run_free (&r);
 
+    /*  A NORM events endpoint is refused before zmq sees it (zmq asserts
+     *  when a NORM socket cannot be set up; static builds stub NORM). */
+    r = RUN (NOTIFY, "--events", "norm://1,239.192.1.1:5555", "--timeout", "500");
+    CHECK_EQ_I64 (r.status, 1);
+    CHECK_STR (r.err, "pmo-notify: events endpoint norm://1,239.192.1.1:5555: pmo carries tcp://, ipc:// and "
+                      "inproc:// endpoints only\n");
+    run_free (&r);
+
     tenv_finish (&e, harness_failures == 0);
     pmo_zmq_term ();
     return harness_report ();

@@ -24,6 +24,14 @@ const char *pmo_endpoint_events (const char *flag_value);
 void *pmo_zmq_ctx (void);
 void pmo_zmq_term (void);
 
+/*  The transports pmo carries, in one sentence for messages. */
+#define PMO_TRANSPORTS "pmo carries tcp://, ipc:// and inproc:// endpoints only"
+/*  True when endpoint names one of those transports.  Checked before a
+ *  bind or connect: static builds answer libzmq's PGM and NORM calls with
+ *  stubs (common/static), and zmq asserts when a NORM socket fails to set
+ *  up, so a pgm://, epgm:// or norm:// endpoint must never reach it. */
+bool pmo_endpoint_supported (const char *endpoint);
+
 typedef struct pmo_client pmo_client_t;
 
 /*  Connects a DEALER to endpoint (connecting never waits for the peer),
