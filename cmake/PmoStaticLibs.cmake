@@ -48,6 +48,14 @@ if(PMO_STATIC_LIBS AND NOT PMO_SANITIZE)
     # that libstdc++ needs: no shared library left but libc.
     set(PMO_A_INIH "${PMO_A_inih}")
     add_link_options(-static-libgcc)
+    # Relative relocations packed (DT_RELR, glibc 2.36): the archives' ~9,000
+    # pointers (protobuf descriptors, vtables) are a 2 KB table instead of a
+    # 218 KB one that every process start reads: 0.13 MB of an idle agent's RSS.
+    include(CheckLinkerFlag)
+    check_linker_flag(C "-Wl,-z,pack-relative-relocs" PMO_HAVE_RELR)
+    if(PMO_HAVE_RELR)
+      add_link_options(-Wl,-z,pack-relative-relocs)
+    endif()
     message(STATUS "third-party libraries: linked statically (libzmq: ${PMO_A_zmq})")
   else()
     message(STATUS "third-party libraries: shared (static archives not all found)")
