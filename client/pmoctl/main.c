@@ -13,9 +13,11 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "pmo/pmo_clock.h"
@@ -981,9 +983,34 @@ s_locate (int argc, char **argv, s_scan_t *scan, int *rc)
     return cmd;
 }
 
+/*  Replies of megabytes (a status of 10,000 projects: 4 MB received by
+ *  zmq's I/O thread, then 13 MB of JSON) land in fresh memory, and on a VM
+ *  each 4 KB page of it costs a fault: ~1,100 of them, 11 ms of a 48 ms
+ *  `status --json`.  So every thread allocates from the one heap, blocks
+ *  under 32 MB included, and the first 32 MB of it are advised to use
+ *  transparent huge pages (with THP off, this changes nothing).  Nothing
+ *  is touched: a small command pays a few system calls. */
+static void
+s_heap_for_big_replies (void)
+{
+    const size_t huge = (size_t) 2 << 20, reserve = ((size_t) 32 << 20) - 4096;
+    mallopt (M_ARENA_MAX, 1);                           /* zmq's threads too */
+    mallopt (M_MMAP_THRESHOLD, 32 << 20);               /* glibc's maximum   */
+    mallopt (M_TRIM_THRESHOLD, 128 << 20);              /* keeps the advice  */
+    char *p = malloc (reserve);
+    if (!p)
+        return;
+    uintptr_t from = ((uintptr_t) p + huge - 1) & ~(uintptr_t) (huge - 1);
+    uintptr_t to = ((uintptr_t) p + reserve) & ~(uintptr_t) (huge - 1);
+    if (to > from)
+        madvise ((void *) from, to - from, MADV_HUGEPAGE);
+    free (p);
+}
+
 int
 main (int argc, char **argv)
 {
+    s_heap_for_big_replies ();
     pmo_log_init ("pmoctl", PMO_LOG_WARN);
     if (pmo_clock_init_from_env () != PMO_OK)
         return pmoctl_fail ("PMO_NOW: '%s' is not an ISO 8601 date or instant", getenv ("PMO_NOW"));
