@@ -9,7 +9,7 @@ $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
   libzmq3-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev \
-  libjson-c-dev libinih-dev libsodium-dev \
+  libjson-c-dev libinih-dev libsodium-dev libjemalloc-dev \
   clang libclang-rt-14-dev valgrind
 # The real tools that pmo-agent's sources read, for the source tests
 # (tests/integration/50-taskwarrior, 51-timewarrior) and the demo.

@@ -8,8 +8,10 @@
 set -euo pipefail
 pmod=$1 ctl=$2 agent=$3 notify=$4
 dir=$(mktemp -d "${TMPDIR:-/tmp}/pmo-valgrind-XXXXXX")
+# somalloc=NONE: valgrind also replaces a malloc linked into the program
+# itself (pmod's static jemalloc), so pmod's heap is checked too.
 vg=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99
-    --track-fds=no --log-file="$dir/vg-%p.log")
+    --track-fds=no --soname-synonyms=somalloc=NONE --log-file="$dir/vg-%p.log")
 export PMO_ENDPOINT="ipc://$dir/req" PMO_EVENTS="ipc://$dir/ev" PMO_AGENT_STATE="$dir/agent-state"
 unset PMO_KEY PMO_SERVER_KEY PMO_DATA PMO_NOW
 pmod_pid=
@@ -19,7 +21,7 @@ finish() {
   [ -n "$notify_pid" ] && kill "$notify_pid" 2>/dev/null || true
   [ -n "$pmod_pid" ] && kill "$pmod_pid" 2>/dev/null || true
   wait 2>/dev/null || true
-  if [ "$failed" = 0 ]; then rm -rf "$dir"; else
+  if [ "$failed" = 0 ] && [ -z "${PMO_VALGRIND_KEEP:-}" ]; then rm -rf "$dir"; else
     for f in "$dir"/*.log; do echo "--- $f"; tail -n 80 "$f"; done >&2
     echo "kept $dir" >&2
   fi
