@@ -91,7 +91,9 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
     /*  Replies of megabytes (a status of 10,000 projects: 4 MB packed, then
      *  copied into a zmq message) would each be a fresh mmap and ~2,000
      *  page faults: 30 ms of a 36 ms status on a VM.  From the heap they
-     *  are reused; it keeps at most the largest reply's worth. */
+     *  are reused; it keeps at most the largest reply's worth.  (For
+     *  glibc's malloc: the sanitizer builds.  pmod's jemalloc keeps freed
+     *  extents for reuse itself, cmake/PmoMalloc.cmake.) */
     mallopt (M_MMAP_THRESHOLD, 32 << 20);
     mallopt (M_TRIM_THRESHOLD, 64 << 20);
     broker_t *self = pmo_calloc (1, sizeof *self);
