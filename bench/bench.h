@@ -181,6 +181,8 @@ long env_peak_rss_kb (pid_t pid);
 /*  RssAnon of a process in kB (0 = self): its own memory, without the
  *  mapped files (for pmod: without the LMDB map). */
 long env_rss_anon_kb (pid_t pid);
+/*  SIGINT and SIGTERM stop the watched pmod before the bench exits. */
+void env_stop_pmod_on_signals (void);
 /*  Runs argv with stdout and stderr to out_path (NULL: /dev/null), waits up
  *  to timeout_ms; returns its exit status (-1 on timeout or spawn failure)
  *  and the wall time, spawn to reap, in *wall_ns. */

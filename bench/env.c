@@ -236,6 +236,29 @@ env_pmod_alive (void)
     return true;
 }
 
+/*  On SIGINT or SIGTERM: the pmod being watched is stopped too, rather
+ *  than left running on the temp directory.  (Only async-signal-safe
+ *  calls; the temp directory stays.) */
+static void
+s_on_stop (int sig)
+{
+    pid_t pid = atomic_load (&s_watched);
+    if (pid)
+        kill (pid, SIGTERM);
+    _exit (128 + sig);
+}
+
+void
+env_stop_pmod_on_signals (void)
+{
+    struct sigaction sa;
+    memset (&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_stop;
+    sigemptyset (&sa.sa_mask);
+    sigaction (SIGINT, &sa, NULL);
+    sigaction (SIGTERM, &sa, NULL);
+}
+
 int
 env_pmod_exit_status (void)
 {

@@ -201,6 +201,7 @@ main (int argc, char **argv)
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
     };
     pmo_log_init ("pmo-bench", PMO_LOG_INFO);
+    env_stop_pmod_on_signals ();
     bench_t b;
     memset (&b, 0, sizeof b);
     opts_t *o = &b.o;
