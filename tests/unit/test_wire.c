@@ -341,6 +341,29 @@ s_json_packed (void)
     CHECK_EQ_I64 (rc, 0);
     CHECK_STR (a, "{\"num\":1}");
     free (a);
+
+    /*  Refused at the very end, after far more JSON than one write buffer
+     *  (64 KB): still nothing written, since the walk holds its output.
+     *  ReportRow: 30,000 values (2), then a key (1) out of order. */
+    Pmo__ReportRow big = PMO__REPORT_ROW__INIT;
+    big.n_values = 30000;
+    big.values = pmo_calloc (big.n_values, sizeof *big.values);
+    for (size_t i = 0; i < big.n_values; i++)
+        big.values[i] = (int64_t) i * 1000;
+    size_t big_len = protobuf_c_message_get_packed_size (&big.base);
+    uint8_t *big_bytes = pmo_malloc (big_len + 3);
+    protobuf_c_message_pack (&big.base, big_bytes);
+    a = s_json_of (&pmo__report_row__descriptor, big_bytes, big_len, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, 0);
+    CHECK (a && strlen (a) > 200000);
+    free (a);
+    memcpy (big_bytes + big_len, "\x0a\x01k", 3);
+    a = s_json_of (&pmo__report_row__descriptor, big_bytes, big_len + 3, true, NULL, &rc);
+    CHECK_EQ_I64 (rc, -1);
+    CHECK_STR (a, "");
+    free (a);
+    free (big_bytes);
+    free (big.values);
 }
 
 int
