@@ -4,12 +4,12 @@
 # and glibc's malloc was 18 % of its CPU at full ingest.  With jemalloc,
 # pmod's CPU for 160,000 updates is 15 % lower (2.23-2.41 -> 1.96-1.98 s)
 # and RssAnon stays flat (16-17 -> 17-18 MiB).  Only pmod: the other
-# programs allocate little.  Not with the sanitizers (ASan brings its own
-# allocator); -DPMO_JEMALLOC=OFF keeps glibc's.
+# programs allocate little.  Not with the sanitizers or in the fuzz build
+# (ASan brings its own allocator); -DPMO_JEMALLOC=OFF keeps glibc's.
 option(PMO_JEMALLOC "Link pmod with jemalloc" ON)
 
 set(PMO_MALLOC_LIBS "")
-if(PMO_JEMALLOC AND NOT PMO_SANITIZE)
+if(PMO_JEMALLOC AND NOT PMO_SANITIZE AND NOT PMO_FUZZ_ENABLED)
   if(PMO_STATIC_LINKED)
     # Static like the others; the PIC archive, since pmod is a PIE.  Its
     # operator new/delete need libstdc++, so that comes after it.

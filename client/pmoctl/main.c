@@ -987,9 +987,9 @@ s_locate (int argc, char **argv, s_scan_t *scan, int *rc)
  *  zmq's I/O thread, then 13 MB of JSON) land in fresh memory, and on a VM
  *  each 4 KB page of it costs a fault: ~1,100 of them, 11 ms of a 48 ms
  *  `status --json`.  So every thread allocates from the one heap, blocks
- *  under 32 MB included, and the first 32 MB of it are advised to use
- *  transparent huge pages (with THP off, this changes nothing).  Nothing
- *  is touched: a small command pays a few system calls. */
+ *  of up to 32 MB too, and 32 MB of it are advised to use transparent huge
+ *  pages (with THP off, this changes nothing).  Nothing is touched: a
+ *  small command pays a few system calls. */
 static void
 s_heap_for_big_replies (void)
 {

@@ -63,18 +63,82 @@ NormCreateSession (NormInstanceHandle instance, const char *address, uint16_t po
     return NORM_SESSION_INVALID;
 }
 
-void NormDestroyInstance (NormInstanceHandle instance) { (void) instance; }
-void NormStopInstance (NormInstanceHandle instance) { (void) instance; }
-void NormDestroySession (NormSessionHandle session) { (void) session; }
-NormDescriptor NormGetDescriptor (NormInstanceHandle instance) { (void) instance; return -1; }
-NormSessionId NormGetRandomSessionId (void) { return 0; }
-bool NormIsUnicastAddress (const char *address) { (void) address; return false; }
-void NormNodeDelete (NormNodeHandle node) { (void) node; }
-NormObjectType NormObjectGetType (NormObjectHandle object) { (void) object; return 0; }
-const void *NormObjectGetUserData (NormObjectHandle object) { (void) object; return 0; }
-void NormStopReceiver (NormSessionHandle session) { (void) session; }
-void NormStopSender (NormSessionHandle session) { (void) session; }
-bool NormStreamSeekMsgStart (NormObjectHandle stream) { (void) stream; return false; }
+void
+NormDestroyInstance (NormInstanceHandle instance)
+{
+    (void) instance;
+}
+
+void
+NormStopInstance (NormInstanceHandle instance)
+{
+    (void) instance;
+}
+
+void
+NormDestroySession (NormSessionHandle session)
+{
+    (void) session;
+}
+
+NormDescriptor
+NormGetDescriptor (NormInstanceHandle instance)
+{
+    (void) instance;
+    return -1;
+}
+
+NormSessionId
+NormGetRandomSessionId (void)
+{
+    return 0;
+}
+
+bool
+NormIsUnicastAddress (const char *address)
+{
+    (void) address;
+    return false;
+}
+
+void
+NormNodeDelete (NormNodeHandle node)
+{
+    (void) node;
+}
+
+NormObjectType
+NormObjectGetType (NormObjectHandle object)
+{
+    (void) object;
+    return 0;
+}
+
+const void *
+NormObjectGetUserData (NormObjectHandle object)
+{
+    (void) object;
+    return 0;
+}
+
+void
+NormStopReceiver (NormSessionHandle session)
+{
+    (void) session;
+}
+
+void
+NormStopSender (NormSessionHandle session)
+{
+    (void) session;
+}
+
+bool
+NormStreamSeekMsgStart (NormObjectHandle stream)
+{
+    (void) stream;
+    return false;
+}
 
 bool
 NormGetNextEvent (NormInstanceHandle instance, NormEvent *event, bool wait)
