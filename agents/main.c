@@ -600,18 +600,6 @@ s_on_signal (int sig)
     s_stop = 1;
 }
 
-static void
-s_signals (void)
-{
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;
-    sigemptyset (&sa.sa_mask);
-    sa.sa_flags = 0;  /* no SA_RESTART: the poll must wake up */
-    sigaction (SIGINT, &sa, NULL);
-    sigaction (SIGTERM, &sa, NULL);
-}
-
 static int
 s_run (const s_args_t *a, const agent_config_t *cfg)
 {
@@ -658,7 +646,7 @@ s_run (const s_args_t *a, const agent_config_t *cfg)
         goto out;
     }
     agent_set_sources (agent, sources);
-    s_signals ();
+    pmo_on_stop_signals (s_on_signal);
     pmo_log_info ("started: agent=%s endpoint=%s state=%s spool=%s sources=%zu pending=%zu%s",
                   cfg->id, cfg->endpoint, cfg->state, spool ? spool_dir (spool) : "(none)",
                   sources_count (sources), outbox_depth (outbox), is_once ? " once" : "");

@@ -251,12 +251,7 @@ s_on_stop (int sig)
 void
 env_stop_pmod_on_signals (void)
 {
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_stop;
-    sigemptyset (&sa.sa_mask);
-    sigaction (SIGINT, &sa, NULL);
-    sigaction (SIGTERM, &sa, NULL);
+    pmo_on_stop_signals (s_on_stop);
 }
 
 int

@@ -177,11 +177,7 @@ main (int argc, char **argv)
     opts.events = pmo_endpoint_events (events);
     opts.map_size = (size_t) map_mb << 20;
 
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;  /* no SA_RESTART: zmq_poll must wake up */
-    sigaction (SIGINT, &sa, NULL);
-    sigaction (SIGTERM, &sa, NULL);
+    pmo_on_stop_signals (s_on_signal);
     signal (SIGPIPE, SIG_IGN);
 
     char why[512] = "";

@@ -1,6 +1,8 @@
-/*  pmo_prelude: allocation that aborts on out-of-memory, with the call site. */
+/*  pmo_prelude: allocation that aborts on out-of-memory, with the call site;
+ *  the other tiny helpers of pmo_prelude.h. */
 #include "pmo/pmo_prelude.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,4 +71,15 @@ pmo_why (char *why, size_t len, const char *fmt, ...)
     va_start (ap, fmt);
     vsnprintf (why, len, fmt, ap);
     va_end (ap);
+}
+
+void
+pmo_on_stop_signals (void (*handler) (int))
+{
+    struct sigaction sa;
+    memset (&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset (&sa.sa_mask);
+    sigaction (SIGINT, &sa, NULL);
+    sigaction (SIGTERM, &sa, NULL);
 }

@@ -216,13 +216,7 @@ main (int argc, char **argv)
         goto out;
     }
 
-    /*  No SA_RESTART: a signal must wake zmq_poll so the loop sees the flag. */
-    struct sigaction sa;
-    memset (&sa, 0, sizeof sa);
-    sa.sa_handler = s_on_signal;
-    sigemptyset (&sa.sa_mask);
-    sigaction (SIGINT, &sa, NULL);
-    sigaction (SIGTERM, &sa, NULL);
+    pmo_on_stop_signals (s_on_signal);
     /*  A closed stdout or a hook that does not read its stdin is an EPIPE
      *  error to report, not a silent death. */
     signal (SIGPIPE, SIG_IGN);

@@ -33,5 +33,9 @@ bool pmo_strlcpy (char *dst, const char *src, size_t n);
  *  "char *why, size_t why_len" out-parameter of functions that explain a
  *  refusal in one sentence. */
 void pmo_why (char *why, size_t len, const char *fmt, ...) PMO_PRINTF (3, 4);
+/*  Calls handler on SIGINT and SIGTERM, without SA_RESTART: a blocking
+ *  poll returns (EINTR), so the caller's loop sees the flag its handler
+ *  set. */
+void pmo_on_stop_signals (void (*handler) (int));
 
 #endif
