@@ -12,6 +12,7 @@
 #include "batch.h"
 
 #include "auth.h"
+#include "dedup.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -262,8 +263,9 @@ s_req_init (req_t *r, broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_
 
 /*  The dedup check for agent updates: a resend of an applied (agent, seq)
  *  is acknowledged again with the original seq and applied no second time. */
+/*  The agent update's id, checked: an agent update needs {agent, seq > 0}. */
 static int
-s_dedup_key (req_t *r, pmo_key_t *k)
+s_update_id (req_t *r, const Pmo__UpdateId **id)
 {
     const Pmo__UpdateId *u = r->req->update;
     if (!u || !u->agent || !*u->agent || !u->has_seq || u->seq == 0)
@@ -271,9 +273,7 @@ s_dedup_key (req_t *r, pmo_key_t *k)
     int rc = pmo_check_text ("update.agent", u->agent, PMO_MAX_AGENT_ID_LEN, true, &r->reason);
     if (rc)
         return rc;
-    pmo_key_init (k);
-    pmo_key_str (k, u->agent);
-    pmo_key_u64 (k, u->seq);
+    *id = u;
     return PMO_OK;
 }
 
@@ -294,24 +294,28 @@ s_apply_write (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
     req_t r;
     s_req_init (&r, broker, txn, it, now_ms);
     int rc = auth_scope (&r, &it->auth);
-    pmo_key_t dedup;
+    const Pmo__UpdateId *id = NULL;
     if (!rc && it->entry->needs_update_id) {
-        rc = s_dedup_key (&r, &dedup);
+        rc = s_update_id (&r, &id);
         if (rc)
             goto out;
-        pmo_val_t v;
-        if (pmo_get (txn, DB_DEDUP, dedup.buf, dedup.len, &v) == PMO_OK && v.len == 8) {
+        uint64_t first_seq;
+        rc = dedup_find (txn, id->agent, id->seq, &first_seq);
+        if (rc == PMO_OK) {
             r.duplicate = true;
-            r.seq = pmo_be64_get (v.data);
+            r.seq = first_seq;
             goto out;  /* acknowledged again, applied no second time */
         }
+        if (rc != PMO_ENOTFOUND) {
+            req_fail (&r, rc, "", "dedup record: %s", pmo_strerror (rc));
+            goto out;
+        }
+        rc = PMO_OK;
     }
     if (!rc)
         rc = it->entry->handler (&r);
-    if (rc == PMO_OK && it->entry->needs_update_id) {
-        uint8_t seq_be[8];
-        pmo_be64_put (seq_be, r.seq);
-        rc = pmo_put (txn, DB_DEDUP, dedup.buf, dedup.len, seq_be, 8, 0);
+    if (rc == PMO_OK && id) {
+        rc = dedup_add (txn, id->agent, id->seq, r.seq);
         if (rc)
             req_fail (&r, rc, "", "dedup record: %s", pmo_strerror (rc));
     }

@@ -168,7 +168,8 @@ status_cache_on_write (void *arg, unsigned db, const void *key, size_t key_len)
     case DB_TIME:
     case DB_COST:
     case DB_EVENTS:
-    case DB_DEDUP:
+    case DB_DEDUP_V4:
+    case DB_DEDUP_BLOCKS:
     case DB_TIME_AGG:
     case DB_ALERTS:
     case DB_TEMPLATES:

@@ -1,6 +1,8 @@
 /*  tables: the only place pmod turns records into LMDB values and back. */
 #include "tables.h"
 
+#include "dedup.h"
+
 #include "pmo/pmo_error.h"
 
 static const char *const s_names[DB_COUNT] = {
@@ -10,7 +12,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_TOTALS] = "totals",         [DB_DAILY] = "daily",
     [DB_PERSON_DAY] = "person_day", [DB_TIME] = "time",
     [DB_COST] = "cost",             [DB_EVENTS] = "events",
-    [DB_DEDUP] = "dedup",
+    [DB_DEDUP_V4] = "dedup",
     [DB_TIME_AGG] = "time_agg",     [DB_ALERTS] = "alerts",
     [DB_HEALTH] = "health",         [DB_SETTINGS] = "settings",
     [DB_TEMPLATES] = "templates",   [DB_LIFE_CYCLES] = "life_cycles",
@@ -23,7 +25,7 @@ static const char *const s_names[DB_COUNT] = {
     [DB_PRINCIPALS] = "principals", [DB_PRINCIPAL_KEYS] = "principal_keys",
     [DB_JOURNAL] = "journal",
     [DB_PROJECT_EVENTS] = "project_log", [DB_PROJECT_EVENTS_V3] = "project_events",
-    [DB_PROJECT_RECENT] = "project_recent",
+    [DB_PROJECT_RECENT] = "project_recent", [DB_DEDUP_BLOCKS] = "dedup_blocks",
 };
 
 void
@@ -44,12 +46,9 @@ tables_store_opts (pmo_store_opts_t *opts)
 
 /*  3 -> 4: the project event index moves to its bucketed keys.  (The
  *  write-back tables keep their layout; the journal starts empty.) */
-int
-tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
+static int
+s_upgrade_index (pmo_txn_t *txn)
 {
-    (void) arg;
-    if (from_version != 3)
-        return PMO_ESCHEMA;
     pmo_cursor_t *cur;
     int rc = pmo_cursor_open (txn, DB_PROJECT_EVENTS_V3, &cur);
     if (rc)
@@ -77,6 +76,20 @@ tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
     pmo_cursor_close (&cur);
     if (rc == PMO_ENOTFOUND)
         rc = pmo_db_clear (txn, DB_PROJECT_EVENTS_V3);
+    return rc;
+}
+
+/*  3 -> 5 and 4 -> 5, in the open's txn: the index (from 3), then the
+ *  applied agent updates into blocks (dedup.h). */
+int
+tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
+{
+    (void) arg;
+    if (from_version != 3 && from_version != 4)
+        return PMO_ESCHEMA;
+    int rc = from_version == 3 ? s_upgrade_index (txn) : PMO_OK;
+    if (!rc)
+        rc = dedup_upgrade (txn, DB_DEDUP_V4);
     return rc;
 }
 

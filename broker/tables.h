@@ -10,7 +10,7 @@
  *    time, cost     : entry id (u64, server-assigned, appended)        -> TimeEntry / CostEntry
  *    events         : seq (u64, appended)                              -> Event (the audit log)
  *    project_events : bucket(u32, seq >> 10) project \0 seq(u64)       -> (empty)  index for log --project
- *    dedup          : agent \0 seq(u64)                                -> event seq (8 bytes BE)
+ *    dedup_blocks   : "c" \0 agent \0 | "h" \0 agent \0 block(u64)     -> 32 update seqs' event seqs (dedup.h)
  *    time_agg       : day(i32) project \0 person \0 activity \0        -> minutes (u64 BE)
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
  *    health         : project \0                                       -> Health (current)
@@ -51,7 +51,10 @@
  *  reach them through the journal, pmo_store.h), and project_events is
  *  keyed by seq bucket first.  A version-3 directory is upgraded in place
  *  on open (tables_upgrade). */
-#define PMOD_SCHEMA_VERSION 4
+/*  5: applied agent updates are kept 32 to a record (dedup_blocks,
+ *  dedup.h) instead of one record each (dedup).  Versions 3 and 4 are
+ *  upgraded in place. */
+#define PMOD_SCHEMA_VERSION 5
 #define PMOD_SCHEMA_OLDEST 3
 /*  project_events: seqs per bucket.  The newest bucket is the only part of
  *  the index a commit writes to: a few pages, however many projects. */
@@ -76,7 +79,7 @@ enum {
     DB_COST,
     DB_EVENTS,
     DB_PROJECT_EVENTS,
-    DB_DEDUP,
+    DB_DEDUP_V4,                 /* "agent \0 seq": emptied by the upgrade   */
     DB_TIME_AGG,
     DB_ALERTS,
     DB_HEALTH,
@@ -97,6 +100,7 @@ enum {
     DB_JOURNAL,                  /* deferred writes of recent commits       */
     DB_PROJECT_EVENTS_V3,        /* "project \0 seq": emptied by the upgrade */
     DB_PROJECT_RECENT,
+    DB_DEDUP_BLOCKS,             /* applied agent updates (dedup.h)         */
     DB_COUNT
 };
 

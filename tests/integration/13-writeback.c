@@ -10,9 +10,12 @@
  *  - pmod folds when idle, and at SIGTERM;
  *  - `project show` lists the project's newest events (from its recent
  *    record, or for more than it keeps from the index);
- *  - a version-3 directory (project_events keyed by project first) is
- *    upgraded on start: `log --project` and `project show` list the same
- *    events, schema 4. */
+ *  - a version-3 directory (project_events keyed by project first, a dedup
+ *    record per update) is upgraded on start: `log --project` and
+ *    `project show` list the same events, every resend is still answered
+ *    "duplicate" with its first seq, nothing is counted twice, schema 5;
+ *  - updates applied out of order (an older block of an agent's seqs than
+ *    its current one) are recognised too. */
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
@@ -38,6 +41,12 @@ typedef struct {
 
 static sent_t s;
 
+/*  The event seq each of agent "wb"'s updates got, read from the store by
+ *  s_downgrade_to_3 (index: update seq). */
+#define MAX_UPDATES 4096
+static uint64_t s_first_seq[MAX_UPDATES];
+static int s_n_first;
+
 /*  Sends req as agent "wb"'s next update.  Returns the reply's status. */
 static int
 s_update (pmo_client_t *c, Pmo__Request *req, char *reason)
@@ -48,6 +57,31 @@ s_update (pmo_client_t *c, Pmo__Request *req, char *reason)
     id.seq = ++s.seq;
     req->update = &id;
     return call_status (c, req, reason, reason ? 200 : 0);
+}
+
+/*  A one-minute time entry as agent "wb"'s update useq; its reply's seq in
+ *  *seq, and whether it was a duplicate.  Returns the reply's status. */
+static int
+s_time_as (pmo_client_t *c, uint64_t useq, uint64_t *seq, bool *duplicate)
+{
+    Pmo__TimeEntry te = PMO__TIME_ENTRY__INIT;
+    te.project = (char *) "WB";
+    te.person = (char *) "p0";
+    te.date = (char *) "2026-10-01";
+    te.has_minutes = true;
+    te.minutes = 1;
+    REQ (req, TIME, time, &te);
+    Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
+    id.agent = (char *) "wb";
+    id.has_seq = true;
+    id.seq = useq;
+    req.update = &id;
+    Pmo__Reply *r = call (c, &req);
+    int st = r ? (int) r->status : -1;
+    *seq = r ? r->seq : 0;
+    *duplicate = r && r->duplicate;
+    pmo_wire_free (r);
+    return st;
 }
 
 static int
@@ -114,7 +148,7 @@ static long long
 s_journal (void)
 {
     static const char *const dbs[] = {"journal"};
-    pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 1, .read_only = true};
+    pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 1, .read_only = true};
     pmo_store_t *st = NULL;
     if (pmo_store_open (e.data, &o, &st, NULL, 0) != PMO_OK)
         return -1;
@@ -177,15 +211,59 @@ s_wait_ms (int ms)
     nanosleep (&ts, NULL);
 }
 
+/*  dedup_blocks (broker/dedup.h) as schema 3 and 4 had it, "dedup": one
+ *  record "agent \0 useq(u64) -> seq(u64)" per applied update.  Notes
+ *  agent "wb"'s seqs in s_first_seq.  Returns the records written. */
+static int
+s_dedup_to_records (pmo_txn_t *t, unsigned blocks_db, unsigned records_db)
+{
+    pmo_cursor_t *cur = NULL;
+    CHECK_RC (pmo_cursor_open (t, blocks_db, &cur), PMO_OK);
+    pmo_val_t k, v;
+    int n = 0;
+    for (int rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+        /*  "c" \0 agent \0  or  "h" \0 agent \0 block(8); value: block(8)
+         *  applied(4, BE) then 32 seqs (8 each). */
+        const char *agent = (const char *) k.data + 2;
+        const uint8_t *p = v.data;
+        CHECK_EQ_I64 (v.len, 8 + 4 + 8 * 32);
+        if (v.len != 8 + 4 + 8 * 32)
+            continue;
+        uint64_t block = pmo_be64_get (p);
+        uint32_t applied = (uint32_t) p[8] << 24 | (uint32_t) p[9] << 16 | (uint32_t) p[10] << 8 | p[11];
+        for (unsigned i = 0; i < 32; i++) {
+            if (!(applied >> i & 1))
+                continue;
+            uint64_t useq = block * 32 + i, seq = pmo_be64_get (p + 12 + 8 * i);
+            pmo_key_t rk;
+            pmo_key_init (&rk);
+            pmo_key_str (&rk, agent);
+            pmo_key_u64 (&rk, useq);
+            uint8_t sv[8];
+            pmo_be64_put (sv, seq);
+            CHECK_RC (pmo_put (t, records_db, rk.buf, rk.len, sv, 8, 0), PMO_OK);
+            if (streq (agent, "wb") && useq < MAX_UPDATES) {
+                s_first_seq[useq] = seq;
+                s_n_first++;
+            }
+            n++;
+        }
+    }
+    pmo_cursor_close (&cur);
+    CHECK_RC (pmo_db_clear (t, blocks_db), PMO_OK);
+    return n;
+}
+
 /*  Rewrites the stopped data directory as schema 3 had it: project_events
- *  keyed "project \0 seq", no recent seqs per project, the schema line
- *  "pmod 3".  Index n_dbs of a
- *  store is its meta database (pmo_store.c's s_dbi). */
+ *  keyed "project \0 seq", no recent seqs per project, a dedup record per
+ *  update, the schema line "pmod 3".  Index n_dbs of a store is its meta
+ *  database (pmo_store.c's s_dbi). */
 static void
 s_downgrade_to_3 (void)
 {
-    static const char *const dbs[] = {"project_log", "project_events", "project_recent"};
-    pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 3};
+    static const char *const dbs[] = {"project_log", "project_events", "project_recent", "dedup_blocks", "dedup"};
+    pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 5};
     pmo_store_t *st = NULL;
     char why[256] = "";
     CHECK_RC (pmo_store_open (e.data, &o, &st, why, sizeof why), PMO_OK);
@@ -206,7 +284,8 @@ s_downgrade_to_3 (void)
     CHECK (moved > 0);
     CHECK_RC (pmo_db_clear (t, 0), PMO_OK);
     CHECK_RC (pmo_db_clear (t, 2), PMO_OK);
-    CHECK_RC (pmo_put (t, 3, "schema", 6, "pmod 3", 6, 0), PMO_OK);
+    CHECK (s_dedup_to_records (t, 3, 4) > 0);
+    CHECK_RC (pmo_put (t, 5, "schema", 6, "pmod 3", 6, 0), PMO_OK);
     CHECK_RC (pmo_txn_commit (&t), PMO_OK);
     pmo_store_close (&st);
 }
@@ -307,13 +386,56 @@ main (void)
     free (before);
     free (after);
     s_check_all ("after the upgrade from schema 3");
+
+    /*  Every update applied before the upgrade (not the refused ones of
+     *  s_check_all) is a duplicate after it, answered with its first seq;
+     *  totals stay exact (s_check_all). */
+    {
+        pmo_client_t *c = NULL;
+        REQUIRE (pmo_client_open (e.endpoint, &c) == 0);
+        int checked = 0;
+        for (uint64_t useq = 1; useq <= s.seq && useq < MAX_UPDATES; useq++) {
+            if (!s_first_seq[useq])
+                continue;
+            uint64_t seq = 0;
+            bool dup = false;
+            CHECK_EQ_I64 (s_time_as (c, useq, &seq, &dup), PMO__STATUS__STATUS_OK);
+            CHECK (dup);
+            CHECK_EQ_I64 ((long long) seq, (long long) s_first_seq[useq]);
+            checked += dup && seq == s_first_seq[useq];
+        }
+        CHECK (s_n_first >= (int) s.x.records);
+        CHECK_EQ_I64 (checked, s_n_first);
+        /*  Out of order: a later block first, then an earlier one than the
+         *  agent's current record, then both again. */
+        uint64_t far = (s.seq / 32 + 3) * 32 + 5, near = s.seq + 1, far_seq = 0, near_seq = 0, seq = 0;
+        bool dup = true;
+        CHECK_EQ_I64 (s_time_as (c, far, &far_seq, &dup), PMO__STATUS__STATUS_OK);
+        CHECK (!dup);
+        CHECK_EQ_I64 (s_time_as (c, near, &near_seq, &dup), PMO__STATUS__STATUS_OK);
+        CHECK (!dup);
+        CHECK_EQ_I64 (s_time_as (c, far, &seq, &dup), PMO__STATUS__STATUS_OK);
+        CHECK (dup && seq == far_seq);
+        CHECK_EQ_I64 (s_time_as (c, near, &seq, &dup), PMO__STATUS__STATUS_OK);
+        CHECK (dup && seq == near_seq);
+        pmo_client_close (&c);
+        /*  The two new one-minute entries, for s_check_all's figures. */
+        s.seq = far;
+        s.x.minutes += 2;
+        s.x.cost_minor += 2 * 100;
+        s.money_to_15th += 2 * 100;
+        s.x.records += 2;
+        s.person_day[0][1] += 2;
+        s.person[0] += 2;
+    }
+    s_check_all ("after updates out of order");
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
     {
         static const char *const dbs[] = {"project_events"};
-        pmo_store_opts_t o = {.kind = "pmod", .version = 4, .dbs = dbs, .n_dbs = 1, .read_only = true};
+        pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 1, .read_only = true};
         pmo_store_t *st = NULL;
         CHECK_RC (pmo_store_open (e.data, &o, &st, NULL, 0), PMO_OK);
-        CHECK_EQ_I64 (st ? pmo_store_found_version (st) : 0, 4);
+        CHECK_EQ_I64 (st ? pmo_store_found_version (st) : 0, 5);
         pmo_txn_t *t = NULL;
         CHECK_RC (st ? pmo_txn_begin (st, NULL, false, &t) : -1, PMO_OK);
         CHECK_EQ_I64 (t ? pmo_db_count (t, 0) : 99, 0);  /* the old index is emptied */

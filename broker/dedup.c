@@ -1,0 +1,165 @@
+/*  dedup: applied agent updates, DEDUP_BLOCK_SEQS to a record (dedup.h). */
+#include "dedup.h"
+
+#include "tables.h"
+
+#include "pmo/pmo_error.h"
+
+#define S_VALUE_LEN (8 + 4 + 8 * DEDUP_BLOCK_SEQS)
+
+typedef struct {
+    uint64_t block;              /* update seq / DEDUP_BLOCK_SEQS           */
+    uint32_t applied;            /* bit i: update block * N + i applied     */
+    uint64_t seqs[DEDUP_BLOCK_SEQS];
+} s_block_t;
+
+static void
+s_key (pmo_key_t *k, const char *agent, bool current, uint64_t block)
+{
+    pmo_key_init (k);
+    pmo_key_str (k, current ? "c" : "h");
+    pmo_key_str (k, agent);
+    if (!current)
+        pmo_key_u64 (k, block);
+}
+
+/*  PMO_OK with *b, PMO_ENOTFOUND, or an error (PMO_ECORRUPT for a value of
+ *  another length). */
+static int
+s_read (pmo_txn_t *txn, const pmo_key_t *k, s_block_t *b)
+{
+    pmo_val_t v;
+    int rc = pmo_get (txn, DB_DEDUP_BLOCKS, k->buf, k->len, &v);
+    if (rc)
+        return rc;
+    if (v.len != S_VALUE_LEN)
+        return PMO_ECORRUPT;
+    const uint8_t *p = v.data;
+    b->block = pmo_be64_get (p);
+    b->applied = (uint32_t) p[8] << 24 | (uint32_t) p[9] << 16 | (uint32_t) p[10] << 8 | p[11];
+    for (unsigned i = 0; i < DEDUP_BLOCK_SEQS; i++)
+        b->seqs[i] = pmo_be64_get (p + 12 + 8 * i);
+    return PMO_OK;
+}
+
+static int
+s_write (pmo_txn_t *txn, const pmo_key_t *k, const s_block_t *b)
+{
+    uint8_t v[S_VALUE_LEN];
+    pmo_be64_put (v, b->block);
+    for (unsigned i = 0; i < 4; i++)
+        v[8 + i] = (uint8_t) (b->applied >> (24 - 8 * i));
+    for (unsigned i = 0; i < DEDUP_BLOCK_SEQS; i++)
+        pmo_be64_put (v + 12 + 8 * i, b->seqs[i]);
+    return pmo_put (txn, DB_DEDUP_BLOCKS, k->buf, k->len, v, sizeof v, 0);
+}
+
+/*  The block that holds useq: the agent's current record when it is that
+ *  block, else its history record.  *key is where it was found (or would
+ *  go in the history). */
+static int
+s_read_block (pmo_txn_t *txn, const char *agent, uint64_t block, pmo_key_t *key, s_block_t *b)
+{
+    s_key (key, agent, true, 0);
+    int rc = s_read (txn, key, b);
+    if (rc == PMO_OK && b->block == block)
+        return PMO_OK;
+    if (rc && rc != PMO_ENOTFOUND)
+        return rc;
+    s_key (key, agent, false, block);
+    return s_read (txn, key, b);
+}
+
+int
+dedup_find (pmo_txn_t *txn, const char *agent, uint64_t useq, uint64_t *seq)
+{
+    pmo_key_t k;
+    s_block_t b;
+    unsigned slot = (unsigned) (useq % DEDUP_BLOCK_SEQS);
+    int rc = s_read_block (txn, agent, useq / DEDUP_BLOCK_SEQS, &k, &b);
+    if (rc)
+        return rc;
+    if (!(b.applied >> slot & 1))
+        return PMO_ENOTFOUND;
+    *seq = b.seqs[slot];
+    return PMO_OK;
+}
+
+int
+dedup_add (pmo_txn_t *txn, const char *agent, uint64_t useq, uint64_t seq)
+{
+    uint64_t block = useq / DEDUP_BLOCK_SEQS;
+    unsigned slot = (unsigned) (useq % DEDUP_BLOCK_SEQS);
+    pmo_key_t ck, hk;
+    s_block_t cur, b;
+    s_key (&ck, agent, true, 0);
+    int rc = s_read (txn, &ck, &cur);
+    if (rc && rc != PMO_ENOTFOUND)
+        return rc;
+    bool has_current = rc == PMO_OK;
+    const pmo_key_t *where = &ck;
+    if (has_current && cur.block == block) {
+        b = cur;
+    } else if (!has_current || cur.block < block) {
+        /*  A newer block: the current one moves to the history. */
+        if (has_current) {
+            s_key (&hk, agent, false, cur.block);
+            rc = s_write (txn, &hk, &cur);
+            if (rc)
+                return rc;
+        }
+        /*  (A history record of this block only exists if the current
+         *  record was lost; start from it rather than forget it.) */
+        s_key (&hk, agent, false, block);
+        rc = s_read (txn, &hk, &b);
+        if (rc == PMO_ENOTFOUND) {
+            memset (&b, 0, sizeof b);
+            b.block = block;
+        } else if (rc) {
+            return rc;
+        }
+    } else {
+        /*  An older block than the current one (an update applied late). */
+        s_key (&hk, agent, false, block);
+        rc = s_read (txn, &hk, &b);
+        if (rc == PMO_ENOTFOUND) {
+            memset (&b, 0, sizeof b);
+            b.block = block;
+        } else if (rc) {
+            return rc;
+        }
+        where = &hk;
+    }
+    b.applied |= 1u << slot;
+    b.seqs[slot] = seq;
+    return s_write (txn, where, &b);
+}
+
+int
+dedup_upgrade (pmo_txn_t *txn, unsigned old_db)
+{
+    pmo_cursor_t *cur;
+    int rc = pmo_cursor_open (txn, old_db, &cur);
+    if (rc)
+        return rc;
+    pmo_val_t k, v;
+    for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+        /*  agent \0 useq(8) -> seq(8), in key order: each agent's updates
+         *  ascending, so blocks fill and move to the history in order. */
+        size_t agent_len = strnlen (k.data, k.len);
+        char agent[512];
+        if (k.len != agent_len + 1 + 8 || v.len != 8 || agent_len >= sizeof agent) {
+            rc = PMO_ECORRUPT;
+            break;
+        }
+        memcpy (agent, k.data, agent_len + 1);
+        rc = dedup_add (txn, agent, pmo_be64_get ((const uint8_t *) k.data + agent_len + 1), pmo_be64_get (v.data));
+        if (rc)
+            break;
+    }
+    pmo_cursor_close (&cur);
+    if (rc == PMO_ENOTFOUND)
+        rc = pmo_db_clear (txn, old_db);
+    return rc;
+}
