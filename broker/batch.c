@@ -261,9 +261,9 @@ s_req_init (req_t *r, broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_
     r->now_ms = now_ms;
 }
 
-/*  The dedup check for agent updates: a resend of an applied (agent, seq)
- *  is acknowledged again with the original seq and applied no second time. */
-/*  The agent update's id, checked: an agent update needs {agent, seq > 0}. */
+/*  The agent update's id, checked: an agent update needs {agent, seq > 0}.
+ *  A resend of an applied (agent, seq) is acknowledged again with the
+ *  original seq and applied no second time (dedup.h). */
 static int
 s_update_id (req_t *r, const Pmo__UpdateId **id)
 {

@@ -85,6 +85,21 @@ dedup_find (pmo_txn_t *txn, const char *agent, uint64_t useq, uint64_t *seq)
     return PMO_OK;
 }
 
+/*  The agent's history record of block in *b, or an empty block when it
+ *  has none; its key in *k. */
+static int
+s_read_history (pmo_txn_t *txn, const char *agent, uint64_t block, pmo_key_t *k, s_block_t *b)
+{
+    s_key (k, agent, false, block);
+    int rc = s_read (txn, k, b);
+    if (rc == PMO_ENOTFOUND) {
+        memset (b, 0, sizeof *b);
+        b->block = block;
+        rc = PMO_OK;
+    }
+    return rc;
+}
+
 int
 dedup_add (pmo_txn_t *txn, const char *agent, uint64_t useq, uint64_t seq)
 {
@@ -97,39 +112,27 @@ dedup_add (pmo_txn_t *txn, const char *agent, uint64_t useq, uint64_t seq)
     if (rc && rc != PMO_ENOTFOUND)
         return rc;
     bool has_current = rc == PMO_OK;
+    rc = PMO_OK;
     const pmo_key_t *where = &ck;
     if (has_current && cur.block == block) {
         b = cur;
     } else if (!has_current || cur.block < block) {
-        /*  A newer block: the current one moves to the history. */
+        /*  A newer block: the current one moves to the history.  (A history
+         *  record of the new block only exists if the current record was
+         *  lost; it is started from rather than forgotten.) */
         if (has_current) {
             s_key (&hk, agent, false, cur.block);
             rc = s_write (txn, &hk, &cur);
-            if (rc)
-                return rc;
         }
-        /*  (A history record of this block only exists if the current
-         *  record was lost; start from it rather than forget it.) */
-        s_key (&hk, agent, false, block);
-        rc = s_read (txn, &hk, &b);
-        if (rc == PMO_ENOTFOUND) {
-            memset (&b, 0, sizeof b);
-            b.block = block;
-        } else if (rc) {
-            return rc;
-        }
+        if (!rc)
+            rc = s_read_history (txn, agent, block, &hk, &b);
     } else {
         /*  An older block than the current one (an update applied late). */
-        s_key (&hk, agent, false, block);
-        rc = s_read (txn, &hk, &b);
-        if (rc == PMO_ENOTFOUND) {
-            memset (&b, 0, sizeof b);
-            b.block = block;
-        } else if (rc) {
-            return rc;
-        }
+        rc = s_read_history (txn, agent, block, &hk, &b);
         where = &hk;
     }
+    if (rc)
+        return rc;
     b.applied |= 1u << slot;
     b.seqs[slot] = seq;
     return s_write (txn, where, &b);
