@@ -138,31 +138,19 @@ dedup_add (pmo_txn_t *txn, const char *agent, uint64_t useq, uint64_t seq)
     return s_write (txn, where, &b);
 }
 
+/*  One "agent \0 useq -> seq" record of the old table; in key order each
+ *  agent's updates come ascending, so blocks fill and move to the history
+ *  in order. */
+static int
+s_add_v4 (pmo_txn_t *txn, const char *agent, uint64_t useq, const pmo_val_t *value)
+{
+    if (value->len != 8)
+        return PMO_ECORRUPT;
+    return dedup_add (txn, agent, useq, pmo_be64_get (value->data));
+}
+
 int
 dedup_upgrade (pmo_txn_t *txn, unsigned old_db)
 {
-    pmo_cursor_t *cur;
-    int rc = pmo_cursor_open (txn, old_db, &cur);
-    if (rc)
-        return rc;
-    pmo_val_t k, v;
-    for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
-         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
-        /*  agent \0 useq(8) -> seq(8), in key order: each agent's updates
-         *  ascending, so blocks fill and move to the history in order. */
-        size_t agent_len = strnlen (k.data, k.len);
-        char agent[512];
-        if (k.len != agent_len + 1 + 8 || v.len != 8 || agent_len >= sizeof agent) {
-            rc = PMO_ECORRUPT;
-            break;
-        }
-        memcpy (agent, k.data, agent_len + 1);
-        rc = dedup_add (txn, agent, pmo_be64_get ((const uint8_t *) k.data + agent_len + 1), pmo_be64_get (v.data));
-        if (rc)
-            break;
-    }
-    pmo_cursor_close (&cur);
-    if (rc == PMO_ENOTFOUND)
-        rc = pmo_db_clear (txn, old_db);
-    return rc;
+    return tables_migrate (txn, old_db, s_add_v4);
 }

@@ -44,39 +44,43 @@ tables_store_opts (pmo_store_opts_t *opts)
     opts->upgrade = tables_upgrade;
 }
 
-/*  3 -> 4: the project event index moves to its bucketed keys.  (The
- *  write-back tables keep their layout; the journal starts empty.) */
-static int
-s_upgrade_index (pmo_txn_t *txn)
+int
+tables_migrate (pmo_txn_t *txn, unsigned old_db,
+                int (*fn) (pmo_txn_t *txn, const char *text, uint64_t n, const pmo_val_t *value))
 {
     pmo_cursor_t *cur;
-    int rc = pmo_cursor_open (txn, DB_PROJECT_EVENTS_V3, &cur);
+    int rc = pmo_cursor_open (txn, old_db, &cur);
     if (rc)
         return rc;
     pmo_val_t k, v;
     for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
          rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
-        size_t code_len = strnlen (k.data, k.len);
-        if (k.len != code_len + 1 + 8) {
+        size_t text_len = strnlen (k.data, k.len);
+        char text[512];
+        if (k.len != text_len + 1 + 8 || text_len >= sizeof text) {
             rc = PMO_ECORRUPT;
             break;
         }
-        /*  In key order: each project's seqs ascending, so the recent
-         *  record ends up holding its newest. */
-        char code[512];
-        if (code_len >= sizeof code) {
-            rc = PMO_ECORRUPT;
-            break;
-        }
-        memcpy (code, k.data, code_len + 1);
-        rc = tables_index_event (txn, code, pmo_be64_get ((const uint8_t *) k.data + code_len + 1));
+        memcpy (text, k.data, text_len + 1);
+        rc = fn (txn, text, pmo_be64_get ((const uint8_t *) k.data + text_len + 1), &v);
         if (rc)
             break;
     }
     pmo_cursor_close (&cur);
     if (rc == PMO_ENOTFOUND)
-        rc = pmo_db_clear (txn, DB_PROJECT_EVENTS_V3);
+        rc = pmo_db_clear (txn, old_db);
     return rc;
+}
+
+/*  3 -> 4: the project event index moves to its bucketed keys, each
+ *  project's seqs ascending, so the recent record ends up holding its
+ *  newest.  (The write-back tables keep their layout; the journal starts
+ *  empty.) */
+static int
+s_index_v3 (pmo_txn_t *txn, const char *project, uint64_t seq, const pmo_val_t *value)
+{
+    (void) value;
+    return tables_index_event (txn, project, seq);
 }
 
 /*  3 -> 5 and 4 -> 5, in the open's txn: the index (from 3), then the
@@ -87,7 +91,7 @@ tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
     (void) arg;
     if (from_version != 3 && from_version != 4)
         return PMO_ESCHEMA;
-    int rc = from_version == 3 ? s_upgrade_index (txn) : PMO_OK;
+    int rc = from_version == 3 ? tables_migrate (txn, DB_PROJECT_EVENTS_V3, s_index_v3) : PMO_OK;
     if (!rc)
         rc = dedup_upgrade (txn, DB_DEDUP_V4);
     return rc;

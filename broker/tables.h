@@ -107,6 +107,11 @@ enum {
 /*  Options to open pmod's store with (names, kind, version). */
 void tables_store_opts (pmo_store_opts_t *opts);
 int tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg);
+/*  An upgrade step: calls fn with every record of old_db, keyed "text \0
+ *  n(u64)", in key order, then empties old_db.  PMO_ECORRUPT for a key of
+ *  another shape; fn's error stops it. */
+int tables_migrate (pmo_txn_t *txn, unsigned old_db,
+                    int (*fn) (pmo_txn_t *txn, const char *text, uint64_t n, const pmo_val_t *value));
 
 /*  Reads and decodes the record at key.  On PMO_OK *msg_p is owned by the
  *  caller (pmo_wire_free).  PMO_ENOTFOUND when absent, PMO_ECORRUPT when the
