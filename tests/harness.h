@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pmo/pmo_error.h"
@@ -54,6 +55,16 @@ static int harness_checks = 0;
         fprintf (stderr, "%s:%d: REQUIRE(%s) failed, skipping the rest of this step\n", __FILE__, __LINE__, #expr); \
         return; } \
 } while (0)
+
+/*  Removes a test's temporary tree (a mkdtemp path: no quote in it). */
+static inline void
+harness_rm_rf (const char *path)
+{
+    char cmd[600];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", path);
+    if (system (cmd) != 0)
+        fprintf (stderr, "cannot remove %s\n", path);
+}
 
 static inline int
 harness_report (void)

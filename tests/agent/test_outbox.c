@@ -15,15 +15,6 @@
 //  --------------------------------------------------------------------------
 //  Helpers
 
-static void
-s_rm_rf (const char *path)
-{
-    char cmd[600];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", path);
-    if (system (cmd) != 0)
-        fprintf (stderr, "cannot remove %s\n", path);
-}
-
 /*  Queues a progress update of bp basis points with an optional note. */
 static int
 s_add_progress (outbox_t *ob, int32_t bp, const char *note, uint64_t *seq)
@@ -532,6 +523,6 @@ main (void)
     snprintf (dir, sizeof dir, "%s/ingest", base);
     s_test_ingest (dir);
     s_test_spool (base);
-    s_rm_rf (base);
+    harness_rm_rf (base);
     return harness_report ();
 }

@@ -17,15 +17,6 @@
 #include "source_parse.h"
 #include "spool.h"
 
-static void
-s_rm_rf (const char *path)
-{
-    char cmd[600];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", path);
-    if (system (cmd) != 0)
-        fprintf (stderr, "cannot remove %s\n", path);
-}
-
 static int32_t
 s_day (const char *iso)
 {
@@ -428,6 +419,6 @@ main (void)
     s_test_records ();
     s_test_outbox_txn (dir);
     int rc = harness_report ();
-    s_rm_rf (dir);
+    harness_rm_rf (dir);
     return rc;
 }

@@ -237,9 +237,7 @@ main (void)
     snprintf (dir, sizeof dir, "%s/lazy", root);
     s_lazy (dir);
     s_keys ();
-    char cmd[400];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (harness_failures == 0 && system (cmd) != 0)
-        fprintf (stderr, "could not remove %s\n", root);
+    if (harness_failures == 0)
+        harness_rm_rf (root);
     return harness_report ();
 }

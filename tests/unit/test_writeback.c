@@ -318,9 +318,6 @@ main (void)
     s_upgrade_runs_once (dir);
     snprintf (dir, sizeof dir, "%s/c", root);
     s_fold_in_chunks (dir);
-    char cmd[400];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system (cmd) != 0)
-        fprintf (stderr, "could not remove %s\n", root);
+    harness_rm_rf (root);
     return harness_report ();
 }
