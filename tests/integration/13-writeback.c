@@ -59,17 +59,29 @@ s_update (pmo_client_t *c, Pmo__Request *req, char *reason)
     return call_status (c, req, reason, reason ? 200 : 0);
 }
 
-/*  A one-minute time entry as agent "wb"'s update useq; its reply's seq in
- *  *seq, and whether it was a duplicate.  Returns the reply's status. */
+/*  A time entry of person p<person> on 2026-10-<day>, in who and date. */
+static Pmo__TimeEntry
+s_time_entry (int person, int day, int minutes, char who[8], char date[16])
+{
+    snprintf (who, 8, "p%d", person);
+    snprintf (date, 16, "2026-10-%02d", day);
+    Pmo__TimeEntry te = PMO__TIME_ENTRY__INIT;
+    te.project = (char *) "WB";
+    te.person = who;
+    te.date = date;
+    te.has_minutes = true;
+    te.minutes = minutes;
+    return te;
+}
+
+/*  A one-minute time entry (p0, 2026-10-01) as agent "wb"'s update useq;
+ *  its reply's seq in *seq, and whether it was a duplicate.  Returns the
+ *  reply's status. */
 static int
 s_time_as (pmo_client_t *c, uint64_t useq, uint64_t *seq, bool *duplicate)
 {
-    Pmo__TimeEntry te = PMO__TIME_ENTRY__INIT;
-    te.project = (char *) "WB";
-    te.person = (char *) "p0";
-    te.date = (char *) "2026-10-01";
-    te.has_minutes = true;
-    te.minutes = 1;
+    char who[8], date[16];
+    Pmo__TimeEntry te = s_time_entry (0, 1, 1, who, date);
     REQ (req, TIME, time, &te);
     Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
     id.agent = (char *) "wb";
@@ -88,14 +100,7 @@ static int
 s_time (pmo_client_t *c, int person, int day, int minutes, char *reason)
 {
     char who[8], date[16];
-    snprintf (who, sizeof who, "p%d", person);
-    snprintf (date, sizeof date, "2026-10-%02d", day);
-    Pmo__TimeEntry te = PMO__TIME_ENTRY__INIT;
-    te.project = (char *) "WB";
-    te.person = who;
-    te.date = date;
-    te.has_minutes = true;
-    te.minutes = minutes;
+    Pmo__TimeEntry te = s_time_entry (person, day, minutes, who, date);
     REQ (req, TIME, time, &te);
     return s_update (c, &req, reason);
 }
