@@ -193,9 +193,9 @@ s_timers (broker_t *self)
 int
 broker_fold (broker_t *self)
 {
-    if (pmo_store_pending (self->store) == 0)
-        return PMO_OK;
     size_t bytes = pmo_store_pending (self->store);
+    if (bytes == 0)
+        return PMO_OK;
     int64_t t0 = pmo_clock_mono_ns ();
     int rc = pmo_store_fold (self->store);
     if (rc) {
