@@ -152,5 +152,5 @@ s_add_v4 (pmo_txn_t *txn, const char *agent, uint64_t useq, const pmo_val_t *val
 int
 dedup_upgrade (pmo_txn_t *txn, unsigned old_db)
 {
-    return tables_migrate (txn, old_db, s_add_v4);
+    return tables_migrate (txn, old_db, 0, s_add_v4);
 }

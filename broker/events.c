@@ -4,6 +4,7 @@
  *  what changed, when, by whom, with the values. */
 #include "batch.h"
 #include "broker.h"
+#include "project_index.h"
 #include "pmo/pmo_chain.h"
 #include "pmo/pmo_error.h"
 
@@ -59,9 +60,8 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
     int rc = pmo_put (r->txn, DB_EVENTS, k.buf, k.len, b->scratch.data, b->scratch.len, PMO_PUT_APPEND);
     if (rc == PMO_OK)
         batch_queue_event (b->batch, topic, b->scratch.data, b->scratch.len, hashes + PMO_HASH_LEN);
-    if (rc == PMO_OK && project) {
-        rc = tables_index_event (r->txn, project, ev.seq);
-    }
+    if (rc == PMO_OK && project)
+        rc = project_index_add (r->txn, project, ev.seq);
     if (rc)
         return req_fail (r, rc, "", "event log: %s", pmo_strerror (rc));
     if (project && !r->internal)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "broker.h"
+#include "project_index.h"
 #include "pmo/pmo_wire_scan.h"
 #include "status_cache.h"
 #include "pmo/pmo_date.h"
@@ -173,70 +174,41 @@ s_event (req_t *r, uint64_t seq)
     return req_keep (r, ev);
 }
 
+typedef struct {
+    req_t *r;
+    vec_t *v;
+    size_t limit, n;
+    bool more;
+} s_page_t;
+
+static bool
+s_page_add (void *arg, uint64_t seq)
+{
+    s_page_t *p = arg;
+    if (p->n == p->limit) {
+        p->more = true;
+        return false;
+    }
+    p->n++;
+    Pmo__Event *ev = s_event (p->r, seq);
+    if (ev)
+        s_push (p->r, p->v, ev);
+    return true;
+}
+
 /*  Up to `limit` events of a project with seq > since, oldest first; or
  *  the newest `limit` when newest is true.  *more tells whether further
- *  events exist beyond the page.  The index is bucketed by seq
- *  (tables.h), so the walk visits the project's run in each bucket. */
+ *  events exist beyond the page. */
 static int
 s_project_events (req_t *r, const char *code, uint64_t since, size_t limit, bool newest, vec_t *v,
                   bool *more)
 {
-    /*  The newest few: the project's recent record has them. */
-    pmo_key_t rk;
-    tables_key_code (&rk, code);
-    pmo_val_t rv;
-    if (newest && since == 0 && limit < TABLES_RECENT_KEEP
-        && pmo_get (r->txn, DB_PROJECT_RECENT, rk.buf, rk.len, &rv) == PMO_OK && rv.len % 8 == 0) {
-        size_t n = rv.len / 8, from = n > limit ? n - limit : 0;
-        *more = n > limit;
-        for (size_t i = from; i < n; i++) {
-            Pmo__Event *ev = s_event (r, pmo_be64_get ((const uint8_t *) rv.data + 8 * i));
-            if (ev)
-                s_push (r, v, ev);
-        }
-        return PMO_OK;
-    }
-    pmo_cursor_t *cur;
-    int rc = pmo_cursor_open (r->txn, DB_PROJECT_EVENTS, &cur);
-    if (rc)
-        return req_fail (r, rc, "", "cannot read: %s", pmo_strerror (rc));
     size_t start = v->n;
-    *more = false;
-    pmo_val_t k = {NULL, 0}, val;
-    uint32_t first = tables_event_bucket (since + 1), last = 0;
-    bool any = pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val) == PMO_OK && k.len >= 4;
-    if (any)
-        last = (uint32_t) pmo_bei32_get (k.data) ^ 0x80000000u;  /* the raw big-endian u32 */
-    bool done = !any || since == UINT64_MAX || first > last;
-    for (uint32_t i = 0; !done && i <= last - first; i++) {
-        uint32_t bucket = newest ? last - i : first + i;
-        pmo_key_t prefix, probe;
-        tables_key_project_bucket (&prefix, bucket, code);
-        probe = prefix;
-        pmo_key_u64 (&probe, newest ? UINT64_MAX : since + 1);
-        k = (pmo_val_t) {probe.buf, probe.len};
-        rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &val);
-        if (newest)
-            rc = rc == PMO_OK ? pmo_cursor_get (cur, PMO_CURSOR_PREV, &k, &val)
-                              : pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &val);
-        while (rc == PMO_OK && k.len == prefix.len + 8 && memcmp (k.data, prefix.buf, prefix.len) == 0) {
-            if (v->n - start == limit) {
-                *more = true;
-                done = true;
-                break;
-            }
-            uint64_t seq = pmo_be64_get ((const uint8_t *) k.data + prefix.len);
-            if (newest && seq <= since) {
-                done = true;
-                break;
-            }
-            Pmo__Event *ev = s_event (r, seq);
-            if (ev)
-                s_push (r, v, ev);
-            rc = pmo_cursor_get (cur, newest ? PMO_CURSOR_PREV : PMO_CURSOR_NEXT, &k, &val);
-        }
-    }
-    pmo_cursor_close (&cur);
+    s_page_t page = {.r = r, .v = v, .limit = limit};
+    int rc = project_index_walk (r->txn, code, since, newest, s_page_add, &page);
+    if (rc)
+        return req_fail (r, rc, "", "cannot read the project's events: %s", pmo_strerror (rc));
+    *more = page.more;
     if (newest)  /* collected newest first: turn to chronological order */
         for (size_t i = start, j = v->n; i + 1 < j; i++, j--) {
             void *t = v->items[i];

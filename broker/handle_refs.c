@@ -21,6 +21,7 @@
 
 #include "broker.h"
 #include "entries.h"
+#include "project_index.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
 
@@ -115,7 +116,7 @@ s_also_project (req_t *r, const char *before, const char *after)
 {
     if (s_same (before, after))
         return PMO_OK;
-    int rc = tables_index_event (r->txn, before, r->broker->next_seq - 1);
+    int rc = project_index_add (r->txn, before, r->broker->next_seq - 1);
     if (rc)
         return req_fail (r, rc, "", "event index: %s", pmo_strerror (rc));
     batch_touch (r->broker->batch, before);

@@ -178,7 +178,8 @@ status_cache_on_write (void *arg, unsigned db, const void *key, size_t key_len)
     case DB_REFS:
     case DB_PRINCIPALS:
     case DB_PRINCIPAL_KEYS:
-    case DB_PROJECT_EVENTS:
+    case DB_PROJECT_LOG_V5:
+    case DB_PROJECT_BLOCKS:
     case DB_PROJECT_EVENTS_V3:
     case DB_PROJECT_RECENT:
     case DB_JOURNAL:

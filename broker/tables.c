@@ -2,6 +2,7 @@
 #include "tables.h"
 
 #include "dedup.h"
+#include "project_index.h"
 
 #include "pmo/pmo_error.h"
 
@@ -24,8 +25,9 @@ static const char *const s_names[DB_COUNT] = {
     [DB_REFS] = "refs",
     [DB_PRINCIPALS] = "principals", [DB_PRINCIPAL_KEYS] = "principal_keys",
     [DB_JOURNAL] = "journal",
-    [DB_PROJECT_EVENTS] = "project_log", [DB_PROJECT_EVENTS_V3] = "project_events",
+    [DB_PROJECT_LOG_V5] = "project_log", [DB_PROJECT_EVENTS_V3] = "project_events",
     [DB_PROJECT_RECENT] = "project_recent", [DB_DEDUP_BLOCKS] = "dedup_blocks",
+    [DB_PROJECT_BLOCKS] = "project_blocks",
 };
 
 void
@@ -45,7 +47,7 @@ tables_store_opts (pmo_store_opts_t *opts)
 }
 
 int
-tables_migrate (pmo_txn_t *txn, unsigned old_db,
+tables_migrate (pmo_txn_t *txn, unsigned old_db, size_t skip,
                 int (*fn) (pmo_txn_t *txn, const char *text, uint64_t n, const pmo_val_t *value))
 {
     pmo_cursor_t *cur;
@@ -55,14 +57,15 @@ tables_migrate (pmo_txn_t *txn, unsigned old_db,
     pmo_val_t k, v;
     for (rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
          rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
-        size_t text_len = strnlen (k.data, k.len);
+        const char *p = (const char *) k.data + skip;
+        size_t text_len = k.len > skip ? strnlen (p, k.len - skip) : 0;
         char text[512];
-        if (k.len != text_len + 1 + 8 || text_len >= sizeof text) {
+        if (k.len != skip + text_len + 1 + 8 || text_len >= sizeof text) {
             rc = PMO_ECORRUPT;
             break;
         }
-        memcpy (text, k.data, text_len + 1);
-        rc = fn (txn, text, pmo_be64_get ((const uint8_t *) k.data + text_len + 1), &v);
+        memcpy (text, p, text_len + 1);
+        rc = fn (txn, text, pmo_be64_get ((const uint8_t *) p + text_len + 1), &v);
         if (rc)
             break;
     }
@@ -72,79 +75,31 @@ tables_migrate (pmo_txn_t *txn, unsigned old_db,
     return rc;
 }
 
-/*  3 -> 4: the project event index moves to its bucketed keys, each
- *  project's seqs ascending, so the recent record ends up holding its
- *  newest.  (The write-back tables keep their layout; the journal starts
- *  empty.) */
+/*  The old index, one key per event (schema 3: "project \0 seq", 4 and 5:
+ *  "bucket(u32) project \0 seq"), read in key order: each project's seqs
+ *  ascending, as project_index_add wants them. */
 static int
-s_index_v3 (pmo_txn_t *txn, const char *project, uint64_t seq, const pmo_val_t *value)
+s_index_old (pmo_txn_t *txn, const char *project, uint64_t seq, const pmo_val_t *value)
 {
     (void) value;
-    return tables_index_event (txn, project, seq);
+    return project_index_add (txn, project, seq);
 }
 
-/*  3 -> 5 and 4 -> 5, in the open's txn: the index (from 3), then the
- *  applied agent updates into blocks (dedup.h). */
+/*  3, 4 or 5 -> 6, in the open's txn: the project index into blocks, then
+ *  (from 3 and 4) the applied agent updates into blocks (dedup.h). */
 int
 tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
 {
     (void) arg;
-    if (from_version != 3 && from_version != 4)
+    if (from_version < 3 || from_version > 5)
         return PMO_ESCHEMA;
-    int rc = from_version == 3 ? tables_migrate (txn, DB_PROJECT_EVENTS_V3, s_index_v3) : PMO_OK;
+    int rc = project_index_clear_tails (txn);
     if (!rc)
+        rc = from_version == 3 ? tables_migrate (txn, DB_PROJECT_EVENTS_V3, 0, s_index_old)
+                               : tables_migrate (txn, DB_PROJECT_LOG_V5, 4, s_index_old);
+    if (!rc && from_version < 5)
         rc = dedup_upgrade (txn, DB_DEDUP_V4);
     return rc;
-}
-
-uint32_t
-tables_event_bucket (uint64_t seq)
-{
-    return (uint32_t) (seq >> TABLES_EVENT_BUCKET_BITS);
-}
-
-void
-tables_key_project_bucket (pmo_key_t *k, uint32_t bucket, const char *code)
-{
-    pmo_key_init (k);
-    pmo_key_u32 (k, bucket);
-    pmo_key_str (k, code);
-}
-
-void
-tables_key_project_event (pmo_key_t *k, const char *code, uint64_t seq)
-{
-    tables_key_project_bucket (k, tables_event_bucket (seq), code);
-    pmo_key_u64 (k, seq);
-}
-
-int
-tables_index_event (pmo_txn_t *txn, const char *project, uint64_t seq)
-{
-    pmo_key_t k;
-    tables_key_project_event (&k, project, seq);
-    int rc = pmo_put (txn, DB_PROJECT_EVENTS, k.buf, k.len, "", 0, 0);
-    if (rc)
-        return rc;
-    uint8_t seqs[8 * TABLES_RECENT_KEEP];
-    size_t n = 0;
-    pmo_val_t v;
-    tables_key_code (&k, project);
-    rc = pmo_get (txn, DB_PROJECT_RECENT, k.buf, k.len, &v);
-    if (rc == PMO_OK && v.len % 8 == 0 && v.len <= sizeof seqs) {
-        n = v.len / 8;
-        memcpy (seqs, v.data, v.len);
-    } else if (rc != PMO_ENOTFOUND && rc != PMO_OK) {
-        return rc;
-    }
-    if (n && pmo_be64_get (seqs + 8 * (n - 1)) >= seq)
-        return PMO_OK;  /* indexed already (an entry moved within a project) */
-    if (n == TABLES_RECENT_KEEP) {
-        memmove (seqs, seqs + 8, 8 * (n - 1));
-        n--;
-    }
-    pmo_be64_put (seqs + 8 * n++, seq);
-    return pmo_put (txn, DB_PROJECT_RECENT, k.buf, k.len, seqs, 8 * n, 0);
 }
 
 int

@@ -9,7 +9,7 @@
  *    person_day     : person \0 month(i32, y*12+m-1)                    -> minutes per day of month (31 x u16 BE)
  *    time, cost     : entry id (u64, server-assigned, appended)        -> TimeEntry / CostEntry
  *    events         : seq (u64, appended)                              -> Event (the audit log)
- *    project_events : bucket(u32, seq >> 10) project \0 seq(u64)       -> (empty)  index for log --project
+ *    project_blocks : project \0 first seq(u64)                        -> a block of its event seqs (project_index.h)
  *    dedup_blocks   : "c" \0 agent \0 | "h" \0 agent \0 block(u64)     -> 32 update seqs' event seqs (dedup.h)
  *    time_agg       : day(i32) project \0 person \0 activity \0        -> minutes (u64 BE)
  *    alerts         : kind \0 subject... \0                             -> event seq (fired once)
@@ -28,7 +28,7 @@
  *    refs           : agent \0 ref \0                                 -> EntryRef (handle_refs.c)
  *    principals     : name \0                                          -> Principal (security)
  *    principal_keys : raw CURVE public key (32 bytes)                  -> name
- *    project_recent : project \0                                       -> its newest event seqs (u64 BE each, oldest first, at most TABLES_RECENT_KEEP)
+ *    project_recent : project \0                                       -> its newest event seqs, after its last block (project_index.h)
  *    journal        : commit number (u64)  -> that commit's writes to the write-back tables
  *  Write-back (pmo_store.h): totals, daily, time_agg, person_day and
  *  project_recent.  Every
@@ -52,18 +52,13 @@
  *  keyed by seq bucket first.  A version-3 directory is upgraded in place
  *  on open (tables_upgrade). */
 /*  5: applied agent updates are kept 32 to a record (dedup_blocks,
- *  dedup.h) instead of one record each (dedup).  Versions 3 and 4 are
- *  upgraded in place. */
-#define PMOD_SCHEMA_VERSION 5
+ *  dedup.h) instead of one record each (dedup).
+ *  6: a project's event seqs are kept in blocks (project_blocks) after a
+ *  tail (project_recent), project_index.h, instead of a key per event
+ *  (project_log, keyed by seq bucket first).  Versions 3 to 5 are upgraded
+ *  in place. */
+#define PMOD_SCHEMA_VERSION 6
 #define PMOD_SCHEMA_OLDEST 3
-/*  project_events: seqs per bucket.  The newest bucket is the only part of
- *  the index a commit writes to: a few pages, however many projects. */
-#define TABLES_EVENT_BUCKET_BITS 10
-/*  project_recent: how many newest seqs a project keeps, so `project show`
- *  finds its recent events with one read instead of a walk back through
- *  the buckets (with 10,000 projects a bucket holds a given one's event
- *  about one time in ten). */
-#define TABLES_RECENT_KEEP 16
 
 enum {
     DB_PORTFOLIOS,
@@ -78,7 +73,7 @@ enum {
     DB_TIME,
     DB_COST,
     DB_EVENTS,
-    DB_PROJECT_EVENTS,
+    DB_PROJECT_LOG_V5,           /* "bucket project \0 seq": emptied by the upgrade */
     DB_DEDUP_V4,                 /* "agent \0 seq": emptied by the upgrade   */
     DB_TIME_AGG,
     DB_ALERTS,
@@ -101,6 +96,7 @@ enum {
     DB_PROJECT_EVENTS_V3,        /* "project \0 seq": emptied by the upgrade */
     DB_PROJECT_RECENT,
     DB_DEDUP_BLOCKS,             /* applied agent updates (dedup.h)         */
+    DB_PROJECT_BLOCKS,           /* a project's event seqs (project_index.h) */
     DB_COUNT
 };
 
@@ -108,9 +104,9 @@ enum {
 void tables_store_opts (pmo_store_opts_t *opts);
 int tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg);
 /*  An upgrade step: calls fn with every record of old_db, keyed "text \0
- *  n(u64)", in key order, then empties old_db.  PMO_ECORRUPT for a key of
- *  another shape; fn's error stops it. */
-int tables_migrate (pmo_txn_t *txn, unsigned old_db,
+ *  n(u64)" after `skip` bytes, in key order, then empties old_db.
+ *  PMO_ECORRUPT for a key of another shape; fn's error stops it. */
+int tables_migrate (pmo_txn_t *txn, unsigned old_db, size_t skip,
                     int (*fn) (pmo_txn_t *txn, const char *text, uint64_t n, const pmo_val_t *value));
 
 /*  Reads and decodes the record at key.  On PMO_OK *msg_p is owned by the
@@ -129,14 +125,6 @@ void tables_key_code (pmo_key_t *k, const char *code);
 void tables_key_milestone (pmo_key_t *k, const char *project, const char *name);
 void tables_key_day (pmo_key_t *k, const char *code, int32_t day);
 void tables_key_seq (pmo_key_t *k, uint64_t seq);
-/*  project_events: the bucket of seq, and the key prefix of a project in
- *  a bucket (the full key adds the seq). */
-uint32_t tables_event_bucket (uint64_t seq);
-void tables_key_project_bucket (pmo_key_t *k, uint32_t bucket, const char *code);
-void tables_key_project_event (pmo_key_t *k, const char *code, uint64_t seq);
-/*  Indexes event seq under project: its project_events key and the
- *  project's recent seqs. */
-int tables_index_event (pmo_txn_t *txn, const char *project, uint64_t seq);
 
 /*  Adds delta to the 8-byte big-endian counter at key (0 when absent) and
  *  stores it; the new total goes to *total_out when not NULL. */

@@ -10,10 +10,13 @@
  *  - pmod folds when idle, and at SIGTERM;
  *  - `project show` lists the project's newest events (from its recent
  *    record, or for more than it keeps from the index);
- *  - a version-3 directory (project_events keyed by project first, a dedup
- *    record per update) is upgraded on start: `log --project` and
- *    `project show` list the same events, every resend is still answered
- *    "duplicate" with its first seq, nothing is counted twice, schema 5;
+ *  - `log --project --since` pages start inside and at the edges of the
+ *    index's blocks (broker/project_index.h) and in its tail;
+ *  - a version-5 directory (the project index a key per event, bucketed)
+ *    and a version-3 one (that index keyed by project first, a dedup record
+ *    per update) are upgraded on start: `log --project` and `project show`
+ *    list the same events, every resend is still answered "duplicate" with
+ *    its first seq, nothing is counted twice, schema 6;
  *  - updates applied out of order (an older block of an agent's seqs than
  *    its current one) are recognised too. */
 #include <signal.h>
@@ -25,6 +28,7 @@
 #include "fault_util.h"
 #include "harness.h"
 #include "pmo/pmo_store.h"
+#include "tables.h"  /* pmod's schema version */
 
 #define CTL PMOCTL_BIN
 #define N_DAYS 30
@@ -42,7 +46,7 @@ typedef struct {
 static sent_t s;
 
 /*  The event seq each of agent "wb"'s updates got, read from the store by
- *  s_downgrade_to_3 (index: update seq). */
+ *  s_downgrade (3) (index: update seq). */
 #define MAX_UPDATES 4096
 static uint64_t s_first_seq[MAX_UPDATES];
 static int s_n_first;
@@ -153,7 +157,7 @@ static long long
 s_journal (void)
 {
     static const char *const dbs[] = {"journal"};
-    pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 1, .read_only = true};
+    pmo_store_opts_t o = {.kind = "pmod", .version = PMOD_SCHEMA_VERSION, .dbs = dbs, .n_dbs = 1, .read_only = true};
     pmo_store_t *st = NULL;
     if (pmo_store_open (e.data, &o, &st, NULL, 0) != PMO_OK)
         return -1;
@@ -260,37 +264,86 @@ s_dedup_to_records (pmo_txn_t *t, unsigned blocks_db, unsigned records_db)
     return n;
 }
 
-/*  Rewrites the stopped data directory as schema 3 had it: project_events
- *  keyed "project \0 seq", no recent seqs per project, a dedup record per
- *  update, the schema line "pmod 3".  Index n_dbs of a store is its meta
- *  database (pmo_store.c's s_dbi). */
-static void
-s_downgrade_to_3 (void)
+/*  The project index (broker/project_index.h: blocks of 32 seqs after a
+ *  tail) as the older schemas had it: a key per event in out_db, "bucket(u32,
+ *  seq >> 10) project \0 seq" (schemas 4 and 5, whose tail held the 16
+ *  newest seqs) or "project \0 seq" (schema 3, no tail).  Returns the keys
+ *  written. */
+static int
+s_index_to_keys (pmo_txn_t *t, unsigned blocks_db, unsigned recent_db, unsigned out_db, bool bucketed)
 {
-    static const char *const dbs[] = {"project_log", "project_events", "project_recent", "dedup_blocks", "dedup"};
-    pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 5};
+    char codes[64][64];
+    int n_codes = 0, n = 0;
+    pmo_cursor_t *cur = NULL;
+    pmo_val_t k, v;
+    CHECK_RC (pmo_cursor_open (t, recent_db, &cur), PMO_OK);
+    for (int rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK && n_codes < 64;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v))
+        snprintf (codes[n_codes++], sizeof codes[0], "%s", (const char *) k.data);
+    pmo_cursor_close (&cur);
+    CHECK (n_codes > 0 && n_codes < 64);
+    for (int c = 0; c < n_codes; c++) {
+        static uint64_t seqs[1 << 16];
+        size_t n_seqs = 0, code_len = strlen (codes[c]) + 1;
+        CHECK_RC (pmo_cursor_open (t, blocks_db, &cur), PMO_OK);
+        k = (pmo_val_t) {codes[c], code_len};
+        for (int rc = pmo_cursor_get (cur, PMO_CURSOR_SEEK, &k, &v);
+             rc == PMO_OK && k.len == code_len + 8 && memcmp (k.data, codes[c], code_len) == 0;
+             rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
+            CHECK_EQ_I64 (v.len, 8 * 32);
+            for (size_t i = 0; i < v.len / 8 && n_seqs < 1 << 16; i++)
+                seqs[n_seqs++] = pmo_be64_get ((const uint8_t *) v.data + 8 * i);
+        }
+        pmo_cursor_close (&cur);
+        CHECK_RC (pmo_get (t, recent_db, codes[c], code_len, &v), PMO_OK);
+        for (size_t i = 0; i < v.len / 8 && n_seqs < 1 << 16; i++)
+            seqs[n_seqs++] = pmo_be64_get ((const uint8_t *) v.data + 8 * i);
+        for (size_t i = 0; i < n_seqs; i++) {
+            CHECK (i == 0 || seqs[i] > seqs[i - 1]);
+            pmo_key_t ik;
+            pmo_key_init (&ik);
+            if (bucketed)
+                pmo_key_u32 (&ik, (uint32_t) (seqs[i] >> 10));
+            pmo_key_str (&ik, codes[c]);
+            pmo_key_u64 (&ik, seqs[i]);
+            CHECK_RC (pmo_put (t, out_db, ik.buf, ik.len, "", 0, 0), PMO_OK);
+            n++;
+        }
+        if (bucketed) {
+            size_t from = n_seqs > 16 ? n_seqs - 16 : 0;
+            uint8_t tail[8 * 16];
+            for (size_t i = from; i < n_seqs; i++)
+                pmo_be64_put (tail + 8 * (i - from), seqs[i]);
+            CHECK_RC (pmo_put (t, recent_db, codes[c], code_len, tail, 8 * (n_seqs - from), 0), PMO_OK);
+        }
+    }
+    CHECK_RC (pmo_db_clear (t, blocks_db), PMO_OK);
+    if (!bucketed)
+        CHECK_RC (pmo_db_clear (t, recent_db), PMO_OK);
+    return n;
+}
+
+/*  Rewrites the stopped data directory as schema 5 had it (the project
+ *  index a key per event, bucketed) or schema 3 (that index keyed by
+ *  project first, no recent seqs, a dedup record per update), with its
+ *  schema line.  Index n_dbs of a store is its meta database (pmo_store.c's
+ *  s_dbi). */
+static void
+s_downgrade (int version)
+{
+    static const char *const dbs[] = {"project_blocks", "project_recent", "project_log", "project_events",
+                                      "dedup_blocks", "dedup"};
+    pmo_store_opts_t o = {.kind = "pmod", .version = PMOD_SCHEMA_VERSION, .dbs = dbs, .n_dbs = 6};
     pmo_store_t *st = NULL;
     char why[256] = "";
     CHECK_RC (pmo_store_open (e.data, &o, &st, why, sizeof why), PMO_OK);
     REQUIRE_VOID (st != NULL);
     pmo_txn_t *t = NULL;
     CHECK_RC (pmo_txn_begin (st, NULL, true, &t), PMO_OK);
-    pmo_cursor_t *cur = NULL;
-    CHECK_RC (pmo_cursor_open (t, 0, &cur), PMO_OK);
-    pmo_val_t k, v;
-    int moved = 0;
-    for (int rc = pmo_cursor_get (cur, PMO_CURSOR_FIRST, &k, &v); rc == PMO_OK;
-         rc = pmo_cursor_get (cur, PMO_CURSOR_NEXT, &k, &v)) {
-        /*  bucket(4) code \0 seq(8) -> code \0 seq(8) */
-        CHECK_RC (pmo_put (t, 1, (const char *) k.data + 4, k.len - 4, "", 0, 0), PMO_OK);
-        moved++;
-    }
-    pmo_cursor_close (&cur);
-    CHECK (moved > 0);
-    CHECK_RC (pmo_db_clear (t, 0), PMO_OK);
-    CHECK_RC (pmo_db_clear (t, 2), PMO_OK);
-    CHECK (s_dedup_to_records (t, 3, 4) > 0);
-    CHECK_RC (pmo_put (t, 5, "schema", 6, "pmod 3", 6, 0), PMO_OK);
+    CHECK (s_index_to_keys (t, 0, 1, version == 5 ? 2 : 3, version == 5) > 40);
+    if (version == 3)
+        CHECK (s_dedup_to_records (t, 4, 5) > 0);
+    CHECK_RC (pmo_put (t, 6, "schema", 6, version == 5 ? "pmod 5" : "pmod 3", 6, 0), PMO_OK);
     CHECK_RC (pmo_txn_commit (&t), PMO_OK);
     pmo_store_close (&st);
 }
@@ -357,7 +410,7 @@ main (void)
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
     CHECK_EQ_I64 (s_journal (), 0);
 
-    /*  A version-3 directory is upgraded in place. */
+    /*  Version-5 and version-3 directories are upgraded in place. */
     REQUIRE (tenv_pmod_start (&e, now) == 0);
     char *before = s_project_log ();
     CHECK (strlen (before) > 1000);
@@ -380,17 +433,38 @@ main (void)
             CHECK_EQ_I64 (json_int (show, sp), json_int (log, lp));
         }
     }
+    /*  Pages after a seq: from the start, inside a block of 32, at its
+     *  edges, in the tail. */
+    const size_t from[] = {0, 5, 30, 31, 32, 33, 63, 64, n_log - 9, n_log - 2};
+    for (size_t f = 0; n_log > 70 && f < sizeof from / sizeof *from; f++) {
+        char since[32], lp[64], pp[64];
+        snprintf (lp, sizeof lp, "events.%zu.seq", from[f]);
+        snprintf (since, sizeof since, "%lld", json_int (log, lp));
+        json_object *page = RUN_JSON (CTL, "log", "--project", "WB", "--since", since, "--limit", "7", "--json");
+        size_t want = n_log - from[f] - 1 < 7 ? n_log - from[f] - 1 : 7;
+        CHECK_EQ_I64 (json_object_array_length (json_get (page, "events")), want);
+        for (size_t i = 0; i < want; i++) {
+            snprintf (lp, sizeof lp, "events.%zu.seq", from[f] + 1 + i);
+            snprintf (pp, sizeof pp, "events.%zu.seq", i);
+            CHECK_EQ_I64 (json_int (page, pp), json_int (log, lp));
+        }
+        CHECK_EQ_I64 (json_int (page, "more"), from[f] + 1 + 7 < n_log);
+        json_object_put (page);
+    }
+    CHECK (n_log > 70);
     json_object_put (log);
     json_object_put (show);
     json_object_put (show40);
-    CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
-    s_downgrade_to_3 ();
-    REQUIRE (tenv_pmod_start (&e, now) == 0);
-    char *after = s_project_log ();
-    CHECK (streq (before, after));
+    for (int version = 5; version >= 3; version -= 2) {
+        CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
+        s_downgrade (version);
+        REQUIRE (tenv_pmod_start (&e, now) == 0);
+        char *after = s_project_log ();
+        CHECK (streq (before, after));
+        free (after);
+        s_check_all (version == 5 ? "after the upgrade from schema 5" : "after the upgrade from schema 3");
+    }
     free (before);
-    free (after);
-    s_check_all ("after the upgrade from schema 3");
 
     /*  Every update applied before the upgrade (not the refused ones of
      *  s_check_all) is a duplicate after it, answered with its first seq;
@@ -436,14 +510,15 @@ main (void)
     s_check_all ("after updates out of order");
     CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
     {
-        static const char *const dbs[] = {"project_events"};
-        pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 1, .read_only = true};
+        static const char *const dbs[] = {"project_events", "project_log"};
+        pmo_store_opts_t o = {.kind = "pmod", .version = PMOD_SCHEMA_VERSION, .dbs = dbs, .n_dbs = 2, .read_only = true};
         pmo_store_t *st = NULL;
         CHECK_RC (pmo_store_open (e.data, &o, &st, NULL, 0), PMO_OK);
-        CHECK_EQ_I64 (st ? pmo_store_found_version (st) : 0, 5);
+        CHECK_EQ_I64 (st ? pmo_store_found_version (st) : 0, PMOD_SCHEMA_VERSION);
         pmo_txn_t *t = NULL;
         CHECK_RC (st ? pmo_txn_begin (st, NULL, false, &t) : -1, PMO_OK);
-        CHECK_EQ_I64 (t ? pmo_db_count (t, 0) : 99, 0);  /* the old index is emptied */
+        CHECK_EQ_I64 (t ? pmo_db_count (t, 0) : 99, 0);  /* the old indexes are emptied */
+        CHECK_EQ_I64 (t ? pmo_db_count (t, 1) : 99, 0);
         pmo_txn_abort (&t);
         pmo_store_close (&st);
     }

@@ -12,6 +12,7 @@
 #include "pmo/pmo_chain.h"
 #include "pmo/pmo_client.h"
 #include "pmo/pmo_store.h"
+#include "tables.h"  /* pmod's schema version */
 
 #define CTL PMOCTL_BIN
 
@@ -35,7 +36,7 @@ static void
 s_tamper (const char *dir, uint64_t seq, tamper_t how)
 {
     static const char *const dbs[] = {"events"};
-    pmo_store_opts_t o = {.kind = "pmod", .version = 5, .dbs = dbs, .n_dbs = 1};  /* pmod's (broker/tables.h) */
+    pmo_store_opts_t o = {.kind = "pmod", .version = PMOD_SCHEMA_VERSION, .dbs = dbs, .n_dbs = 1};
     pmo_store_t *s = NULL;
     char why[200];
     CHECK_RC (pmo_store_open (dir, &o, &s, why, sizeof why), PMO_OK);
