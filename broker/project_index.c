@@ -8,7 +8,7 @@
 #include "pmo/pmo_error.h"
 
 typedef struct {
-    uint64_t seqs[PROJECT_INDEX_BLOCK];
+    uint64_t seqs[PROJECT_INDEX_TAIL_MAX];
     size_t n;
 } s_run_t;
 
@@ -19,13 +19,13 @@ s_block_key (pmo_key_t *k, const char *project, uint64_t first)
     pmo_key_u64 (k, first);
 }
 
-/*  A stored run: a tail holds 1 to PROJECT_INDEX_BLOCK seqs, a block
- *  exactly that many. */
+/*  A stored run: a tail holds 1 to PROJECT_INDEX_TAIL_MAX seqs, a block
+ *  exactly PROJECT_INDEX_BLOCK. */
 static int
 s_decode (const pmo_val_t *v, bool block, s_run_t *run)
 {
     size_t n = v->len / 8;
-    if (v->len % 8 || n == 0 || n > PROJECT_INDEX_BLOCK || (block && n != PROJECT_INDEX_BLOCK))
+    if (v->len % 8 || n == 0 || n > PROJECT_INDEX_TAIL_MAX || (block && n != PROJECT_INDEX_BLOCK))
         return PMO_ECORRUPT;
     for (size_t i = 0; i < n; i++)
         run->seqs[i] = pmo_be64_get ((const uint8_t *) v->data + 8 * i);
@@ -36,7 +36,7 @@ s_decode (const pmo_val_t *v, bool block, s_run_t *run)
 static int
 s_put (pmo_txn_t *txn, unsigned db, const pmo_key_t *k, const uint64_t *seqs, size_t n)
 {
-    uint8_t v[8 * PROJECT_INDEX_BLOCK];
+    uint8_t v[8 * PROJECT_INDEX_TAIL_MAX];
     for (size_t i = 0; i < n; i++)
         pmo_be64_put (v + 8 * i, seqs[i]);
     return pmo_put (txn, db, k->buf, k->len, v, 8 * n, 0);
@@ -67,13 +67,14 @@ project_index_add (pmo_txn_t *txn, const char *project, uint64_t seq)
         return rc;
     if (tail.n && tail.seqs[tail.n - 1] >= seq)
         return PMO_OK;
-    if (tail.n == PROJECT_INDEX_BLOCK) {
+    if (tail.n == PROJECT_INDEX_TAIL_MAX) {
         pmo_key_t bk;
         s_block_key (&bk, project, tail.seqs[0]);
-        rc = s_put (txn, DB_PROJECT_BLOCKS, &bk, tail.seqs, tail.n);
+        rc = s_put (txn, DB_PROJECT_BLOCKS, &bk, tail.seqs, PROJECT_INDEX_BLOCK);
         if (rc)
             return rc;
-        tail.n = 0;
+        tail.n -= PROJECT_INDEX_BLOCK;
+        memmove (tail.seqs, tail.seqs + PROJECT_INDEX_BLOCK, 8 * tail.n);
     }
     tail.seqs[tail.n++] = seq;
     return s_put (txn, DB_PROJECT_RECENT, &k, tail.seqs, tail.n);

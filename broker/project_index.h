@@ -5,17 +5,18 @@
  *  commit's index entries landed on the newest bucket's ~8 leaves, one run
  *  per project: once the dedup records were in blocks (dedup.h), the
  *  largest part of the pages a commit wrote at 10,000 updates/s.  Here a
- *  project's newest seqs, 1 to PROJECT_INDEX_BLOCK of them, are its tail in
- *  the write-back table project_recent: journalled with the commit and
- *  folded later, so no page of their own per commit.  When a tail is full,
- *  the project's next seq moves it whole into project_blocks: one put per
- *  PROJECT_INDEX_BLOCK events of a project.  `project show` finds its
- *  newest events in the tail (and the block before it when it asks for
+ *  project's newest seqs are its tail in the write-back table
+ *  project_recent: journalled with the commit and folded later, so no page
+ *  of their own per commit.  When a tail is full, the project's next seq
+ *  moves its oldest PROJECT_INDEX_BLOCK into project_blocks: one put per
+ *  PROJECT_INDEX_BLOCK events of a project.  The tail keeps at least
+ *  PROJECT_INDEX_RECENT seqs, so `project show` finds its newest events
+ *  with one get (and walks back through the blocks only when it asks for
  *  more); `log --project` walks the project's blocks, which sit together
  *  in key order, then its tail.
  *
  *  Keys (strings NUL-terminated, integers big-endian):
- *    project_recent : project \0                 -> the tail: 1 to PROJECT_INDEX_BLOCK seqs
+ *    project_recent : project \0                 -> the tail: 1 to PROJECT_INDEX_TAIL_MAX seqs
  *    project_blocks : project \0 first seq(u64)  -> PROJECT_INDEX_BLOCK seqs
  *  Seqs are u64 each, ascending.
  */
@@ -27,6 +28,8 @@
 #include "pmo/pmo_store.h"
 
 #define PROJECT_INDEX_BLOCK 32
+#define PROJECT_INDEX_RECENT 16
+#define PROJECT_INDEX_TAIL_MAX (PROJECT_INDEX_BLOCK + PROJECT_INDEX_RECENT)
 
 /*  Lists event seq under project.  A seq not above the project's newest
  *  is indexed already (an entry moved within a project): PMO_OK, nothing

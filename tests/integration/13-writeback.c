@@ -420,6 +420,7 @@ main (void)
     json_object *show = RUN_JSON (CTL, "project", "show", "WB", "--json");
     json_object *show40 = RUN_JSON (CTL, "project", "show", "WB", "--recent", "40", "--json");
     size_t n_log = json_object_array_length (json_get (log, "events"));
+    fprintf (stderr, "project WB has %zu events in its log\n", n_log);
     CHECK (n_log > 40);
     CHECK_EQ_I64 (json_object_array_length (json_get (show, "recent")), 10);
     CHECK_EQ_I64 (json_object_array_length (json_get (show40, "recent")), 40);
