@@ -7,6 +7,8 @@
  *      (median of --runs), output to /dev/null;
  *    - `pmoctl project show CODE --json` cold (after another restart) and
  *      warm;
+ *    - `pmoctl log --project CODE --limit 100 --json` warm: the project's
+ *      oldest 100 events, a walk of its event index from the start;
  *    - the size of the data file.
  *  Status reads per-project aggregates, so its time should follow the
  *  number of projects, not of entries.
@@ -25,6 +27,7 @@ typedef struct {
     double load_rate;
     double status_cold_ms, status_warm_ms;
     double show_cold_ms, show_warm_ms;
+    double log_warm_ms;
     double startup_ms;
     double status_rpc_ms;          /* the status request alone, warm median */
     uint64_t data_bytes;
@@ -218,7 +221,10 @@ s_step (bench_t *b, pmod_t *p, const world_t *w, agent_t *agents, int64_t *loade
     const char *status_argv[] = {o->pmoctl, "--endpoint", p->endpoint, "--timeout", timeout, "--json", "status", NULL};
     const char *show_argv[] = {o->pmoctl, "--endpoint", p->endpoint, "--timeout", timeout, "--json", "project",
                                "show", code, NULL};
-    bench_note ("query: timing pmoctl status and project show at %lld entries", (long long) st->entries);
+    const char *log_argv[] = {o->pmoctl, "--endpoint", p->endpoint, "--timeout", timeout, "--json", "log",
+                              "--project", code, "--limit", "100", NULL};
+    bench_note ("query: timing pmoctl status, project show and log --project at %lld entries",
+                (long long) st->entries);
     double second_startup;
     rc = s_restart_cold (b, p, &st->startup_ms);
     if (!rc)
@@ -229,6 +235,9 @@ s_step (bench_t *b, pmod_t *p, const world_t *w, agent_t *agents, int64_t *loade
         rc = s_restart_cold (b, p, &second_startup);
     if (!rc)
         rc = s_time_cmd (b, show_argv, o->runs, "pmoctl project show", &st->show_cold_ms, &st->show_warm_ms);
+    double log_first_ms;
+    if (!rc)
+        rc = s_time_cmd (b, log_argv, o->runs, "pmoctl log --project", &log_first_ms, &st->log_warm_ms);
     return rc;
 }
 
@@ -287,6 +296,7 @@ mode_query (bench_t *b)
             json_object_object_add (x, "status_request_ms", report_num (s->status_rpc_ms, 1));
             json_object_object_add (x, "show_cold_ms", report_num (s->show_cold_ms, 1));
             json_object_object_add (x, "show_warm_ms", report_num (s->show_warm_ms, 1));
+            json_object_object_add (x, "log_project_warm_ms", report_num (s->log_warm_ms, 1));
             json_object_object_add (x, "startup_ms", report_num (s->startup_ms, 1));
             json_object_object_add (x, "data_bytes", json_object_new_int64 ((int64_t) s->data_bytes));
             json_object_object_add (x, "totals_exact", json_object_new_boolean (s->exact));
@@ -305,19 +315,19 @@ mode_query (bench_t *b)
     } else {
         printf ("\nquery: %d projects, entries 78%% time / 22%% cost loaded by %d agents (window %d); "
                 "pmoctl wall time (cold = first run after a restart with the data file out of the page cache, "
-                "warm = median of %d); request = the status request alone\n",
+                "warm = median of %d); request = the status request alone; log -p = log --project CODE --limit 100\n",
                 w.n_projects, o->agents, window, o->runs);
-        printf ("  %10s %10s %10s %10s %10s %10s %10s %10s %10s %7s\n", "entries", "load/s", "status", "status",
-                "status", "show", "show", "startup", "data", "totals");
-        printf ("  %10s %10s %10s %10s %10s %10s %10s %10s %10s %7s\n", "", "", "cold ms", "warm ms", "request ms",
-                "cold ms", "warm ms", "ms", "", "");
+        printf ("  %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s %7s\n", "entries", "load/s", "status", "status",
+                "status", "show", "show", "log -p", "startup", "data", "totals");
+        printf ("  %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s %7s\n", "", "", "cold ms", "warm ms",
+                "request ms", "cold ms", "warm ms", "warm ms", "ms", "", "");
         for (size_t i = 0; i < n_steps; i++) {
             const step_t *s = &steps[i];
             char c1[32], c2[32], c3[32];
-            printf ("  %10s %10s %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %10s %7s\n",
+            printf ("  %10s %10s %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %10s %7s\n",
                     report_count ((double) s->entries, c1, sizeof c1), report_count (s->load_rate, c2, sizeof c2),
                     s->status_cold_ms, s->status_warm_ms, s->status_rpc_ms, s->show_cold_ms, s->show_warm_ms,
-                    s->startup_ms,
+                    s->log_warm_ms, s->startup_ms,
                     report_bytes (s->data_bytes, c3, sizeof c3), s->exact ? "exact" : "WRONG");
         }
         if (n_marks) {
