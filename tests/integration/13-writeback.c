@@ -460,6 +460,13 @@ main (void)
         CHECK_EQ_I64 (tenv_pmod_stop (&e, SIGTERM), 0);
         s_downgrade (version);
         REQUIRE (tenv_pmod_start (&e, now) == 0);
+        /*  Said in pmod's log (which then opened the store again). */
+        char path[400], line[64];
+        snprintf (path, sizeof path, "%s/pmod.log", e.dir);
+        snprintf (line, sizeof line, "upgraded from schema version %d to %d", version, PMOD_SCHEMA_VERSION);
+        char *log_text = read_file (path);
+        CHECK (log_text && strstr (log_text, line));
+        free (log_text);
         char *after = s_project_log ();
         CHECK (streq (before, after));
         free (after);
