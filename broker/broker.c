@@ -104,10 +104,12 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
     int rc = pmo_store_open (opts->data_dir, &so, &self->store, why, why_len);
     /*  An upgrade rewrites a table in one txn, and LMDB keeps the buffers
      *  of a txn's dirty pages for reuse for as long as the store is open:
-     *  ~150 MiB after a 10 M-entry directory.  Opening it again drops them. */
+     *  ~150 MiB after a 10 M-entry directory.  Opening it again frees them
+     *  (and pmod's main hands them back to the system: upgraded_from). */
     unsigned found = rc ? 0 : pmo_store_found_version (self->store);
     if (found && found < PMOD_SCHEMA_VERSION) {
         pmo_log_info ("%s: upgraded from schema version %u to %u", opts->data_dir, found, PMOD_SCHEMA_VERSION);
+        self->upgraded_from = found;
         pmo_store_close (&self->store);
         rc = pmo_store_open (opts->data_dir, &so, &self->store, why, why_len);
     }

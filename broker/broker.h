@@ -56,6 +56,7 @@ typedef struct {
     policy_t policy;
     int scan_ms;                 /* period of the deadline/silence scan   */
     int64_t next_scan_mono;      /* monotonic ms of the next scan         */
+    unsigned upgraded_from;      /* schema version upgraded at open, or 0  */
     uint64_t n_requests;
     uint64_t n_commits;
     uint64_t n_folds;            /* write-back folds, and their time      */

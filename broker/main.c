@@ -7,6 +7,11 @@
 #include <string.h>
 
 #include "broker.h"
+#ifdef PMO_JEMALLOC_LINKED
+#include <jemalloc/jemalloc.h>
+#else
+#include <malloc.h>
+#endif
 #include "pmo/pmo_client.h"
 #include "pmo/pmo_clock.h"
 #include "pmo/pmo_date.h"
@@ -68,6 +73,21 @@ s_default_data_dir (void)
     char path[4096];
     snprintf (path, sizeof path, "%s/.local/share/pmo", home && *home ? home : ".");
     return pmo_strdup (path);
+#endif
+}
+
+/*  Gives the allocator's freed pages back to the system (after a schema
+ *  upgrade's buffers were freed: broker_new).  jemalloc would otherwise
+ *  return them only as later allocations go on, glibc not at all. */
+static void
+s_release_freed_memory (void)
+{
+#ifdef PMO_JEMALLOC_LINKED
+    char purge[64];
+    snprintf (purge, sizeof purge, "arena.%u.purge", (unsigned) MALLCTL_ARENAS_ALL);
+    mallctl (purge, NULL, NULL, NULL, 0);
+#else
+    malloc_trim (0);
 #endif
 }
 
@@ -190,6 +210,8 @@ main (int argc, char **argv)
         return rc == PMO_ELOCKED || rc == PMO_ESCHEMA || rc == PMO_ECORRUPT ? 3 : 1;
     }
     broker->stop_flag = &s_stop;
+    if (broker->upgraded_from)
+        s_release_freed_memory ();
     broker->clock_settable = pmo_clock_is_fixed ();
     if (pmo_clock_is_fixed ()) {
         char now[25];
