@@ -76,16 +76,6 @@ s_default_data_dir (void)
 #endif
 }
 
-#ifdef PMO_JEMALLOC_LINKED
-/*  jemalloc's options, read at its start.  Freed pages stay with pmod
- *  (no time-based purge): a status of 10,000 projects packs a 4 MB reply
- *  and zmq copies it into another; purged between requests, both were
- *  fresh memory every time, ~2,000 page faults at ~7 us on a VM (status
- *  at 10 M entries 48.2 -> 34.5 ms end to end).  What pmod keeps is its
- *  high-water mark, which does not grow with the updates processed. */
-const char *malloc_conf = "dirty_decay_ms:-1";
-#endif
-
 /*  Gives the allocator's freed pages back to the system (after a schema
  *  upgrade's buffers were freed: broker_new).  jemalloc would otherwise
  *  return them only as later allocations go on, glibc not at all. */
