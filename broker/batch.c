@@ -424,7 +424,11 @@ s_pack_reply (item_t *it, Pmo__Reply *reply)
         reply->has_duplicate = it->duplicate;
         reply->duplicate = it->duplicate;
     }
-    pmo_wire_pack (reply, &it->reply);
+    /*  pmo_wire_pack's steps, with a big reply packed into the kept buffer. */
+    size_t n = protobuf_c_message_get_packed_size (&reply->base);
+    s_take_spare (&it->reply, n);
+    pmo_buf_reserve (&it->reply, n);
+    it->reply.len = protobuf_c_message_pack (&reply->base, it->reply.data);
 }
 
 static void
@@ -443,7 +447,6 @@ s_answer_read (broker_t *broker, pmo_txn_t *txn, item_t *it, int64_t now_ms)
     it->deferred = it->rc == PMO_OK && r.deferred;
     if (it->rc)
         reply.body_case = PMO__REPLY__BODY__NOT_SET;
-    s_take_spare (&it->reply, protobuf_c_message_get_packed_size (&reply.base));
     s_pack_reply (it, &reply);
     req_release (&r);
 }
