@@ -562,26 +562,6 @@ pmo_key_str (pmo_key_t *k, const char *s)
 }
 
 void
-pmo_be64_put (void *p, uint64_t v)
-{
-    uint8_t *b = p;
-    for (int i = 7; i >= 0; i--) {
-        b[i] = (uint8_t) v;
-        v >>= 8;
-    }
-}
-
-uint64_t
-pmo_be64_get (const void *p)
-{
-    const uint8_t *b = p;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | b[i];
-    return v;
-}
-
-void
 pmo_key_u64 (pmo_key_t *k, uint64_t v)
 {
     uint8_t b[8];

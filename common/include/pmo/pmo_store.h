@@ -159,8 +159,22 @@ void pmo_key_u64 (pmo_key_t *k, uint64_t v);
 void pmo_key_u32 (pmo_key_t *k, uint32_t v);
 /*  Signed 32-bit (days): sign bit flipped so negative sorts first. */
 void pmo_key_i32 (pmo_key_t *k, int32_t v);
-uint64_t pmo_be64_get (const void *p);
-void pmo_be64_put (void *p, uint64_t v);
+/*  Inline: dedup and project-index blocks convert 32-48 seqs per update. */
+static inline uint64_t
+pmo_be64_get (const void *p)
+{
+    const uint8_t *b = p;
+    return (uint64_t) b[0] << 56 | (uint64_t) b[1] << 48 | (uint64_t) b[2] << 40 | (uint64_t) b[3] << 32
+           | (uint64_t) b[4] << 24 | (uint64_t) b[5] << 16 | (uint64_t) b[6] << 8 | (uint64_t) b[7];
+}
+
+static inline void
+pmo_be64_put (void *p, uint64_t v)
+{
+    uint8_t *b = p;
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        b[i] = (uint8_t) v;
+}
 int32_t pmo_bei32_get (const void *p);
 
 #endif
