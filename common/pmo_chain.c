@@ -1,5 +1,5 @@
-/*  pmo_chain: SHA-256 hash chain over the event log (libsodium's SHA-256,
- *  which libzmq already depends on for CurveZMQ). */
+/*  pmo_chain: SHA-256 hash chain over the event log (pmo_sha256: the
+ *  CPU's SHA instructions where it has them, else libsodium's). */
 #include "pmo/pmo_chain.h"
 
 #include <sodium.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pmo/pmo_error.h"
+#include "pmo/pmo_sha256.h"
 
 const uint8_t pmo_chain_genesis[PMO_HASH_LEN] = {0};
 
@@ -26,11 +27,7 @@ s_hash (const Pmo__Event *ev, const uint8_t prev[PMO_HASH_LEN], uint8_t out[PMO_
     bare.hash.len = 0;
     bare.hash.data = NULL;
     pmo_wire_pack (&bare, scratch);
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init (&st);
-    crypto_hash_sha256_update (&st, prev, PMO_HASH_LEN);
-    crypto_hash_sha256_update (&st, scratch->data, scratch->len);
-    crypto_hash_sha256_final (&st, out);
+    pmo_sha256_pair (prev, PMO_HASH_LEN, scratch->data, scratch->len, out);
 }
 
 void
