@@ -361,6 +361,20 @@ s_oneshot (const s_args_t *a, const agent_config_t *cfg)
     }
     /*  Leftovers from the daemon's spool may be answered here too. */
     outbox_set_reject_hook (outbox, spool_reject_hook, NULL);
+    /*  Connect first: zmq connects and greets pmod in its own thread while
+     *  the update is flushed to the outbox, and the update is still sent
+     *  only once it is on disk. */
+    agent_opts_t opts = {
+        .endpoint = cfg->endpoint,
+        .timeout_ms = cfg->timeout_ms,
+        .window = cfg->window,
+        .resend_ms = cfg->resend_ms,
+    };
+    rc = agent_new (&opts, outbox, NULL, &agent);
+    if (rc) {
+        s_fail ("endpoint %s: %s; update not recorded", cfg->endpoint, pmo_strerror (rc));
+        goto out;
+    }
     uint64_t seq = 0;
     rc = outbox_add (outbox, &rr.req, &seq);
     if (rc == PMO_EFULL) {
@@ -370,18 +384,6 @@ s_oneshot (const s_args_t *a, const agent_config_t *cfg)
     }
     if (rc) {
         s_fail ("outbox %s: %s; update not recorded", cfg->state, pmo_strerror (rc));
-        goto out;
-    }
-    agent_opts_t opts = {
-        .endpoint = cfg->endpoint,
-        .timeout_ms = cfg->timeout_ms,
-        .window = cfg->window,
-        .resend_ms = cfg->resend_ms,
-    };
-    rc = agent_new (&opts, outbox, NULL, &agent);
-    if (rc) {
-        s_fail ("endpoint %s: %s; update kept in outbox (agent %s seq %llu)", cfg->endpoint,
-                pmo_strerror (rc), cfg->id, (unsigned long long) seq);
         goto out;
     }
     rc = agent_run (agent, AGENT_WATCH, seq);

@@ -103,6 +103,18 @@ main (void)
     j = RUN_JSON (AGENT, "--agent", "a1", "status", "--json");
     CHECK_EQ_I64 (json_int (j, "pending"), 1);
     json_object_put (j);
+    /*  An endpoint zmq cannot use: refused before the update is recorded
+     *  (the one-shot connects before it writes the outbox). */
+    {
+        run_t r = RUN (AGENT, "--agent", "a1", "--endpoint", "bogus://nowhere", "time", "--person", "bob",
+                       "--project", "APOLLO", "--minutes", "30", "--date", "2026-11-21");
+        CHECK_EQ_I64 (r.status, 1);
+        CHECK (r.err && strstr (r.err, "update not recorded") != NULL);
+        run_free (&r);
+    }
+    j = RUN_JSON (AGENT, "--agent", "a1", "status", "--json");
+    CHECK_EQ_I64 (json_int (j, "pending"), 1);
+    json_object_put (j);
     REQUIRE (tenv_pmod_start (&e, now) == 0);
 
     /*  The spool: good and bad records in JSON lines and CSV. */
