@@ -614,6 +614,90 @@ s_test_invalid (void)
     CHECK_EQ_I64 (pmo_evm_pv (NULL, start), 0);
 }
 
+/*  The 64-bit shortcuts (GCD, rounded division, EAC combined's product in
+ *  128 bits) against the definitions, on random values on both sides of
+ *  2^63: a ratio is reduced and equal to num/den; PV is BAC x elapsed /
+ *  duration rounded half up; EAC combined is AC + round ((BAC-EV) x AC x PV
+ *  / EV^2), here with products that fit in 128 bits. */
+static uint64_t
+s_rand (uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static unsigned __int128
+s_ref_gcd (unsigned __int128 a, unsigned __int128 b)
+{
+    while (b) {
+        unsigned __int128 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static void
+s_test_fast_paths (void)
+{
+    uint64_t x = 88172645463325252ull;
+    int bad_ratio = 0, bad_pv = 0, bad_eac = 0;
+    for (int i = 0; i < 20000; i++) {
+        int bits = 1 + (int) (s_rand (&x) % 63);
+        int64_t num = (int64_t) (s_rand (&x) >> (64 - bits)) * ((i & 1) ? -1 : 1);
+        int64_t den = (int64_t) (s_rand (&x) >> (64 - 1 - (int) (s_rand (&x) % 63))) + 1;
+        pmo_ratio_t r = pmo_ratio_make (num, den);
+        unsigned __int128 an = (unsigned __int128) (r.num < 0 ? -(__int128) r.num : r.num);
+        if (!r.defined || r.den <= 0 || (__int128) r.num * den != (__int128) num * r.den
+            || s_ref_gcd (an, (unsigned __int128) r.den) != 1)
+            bad_ratio++;
+
+        int32_t start = 20000, len = 1 + (int32_t) (s_rand (&x) % 4000);
+        int64_t bac = (int64_t) (s_rand (&x) >> (1 + s_rand (&x) % 62));
+        pmo_evm_input_t in = {.start = start, .finish = start + len - 1, .bac_minor = bac};
+        int32_t day = start + (int32_t) (s_rand (&x) % (uint64_t) len);
+        __int128 p = (__int128) bac * (day - start + 1), q = p / len;
+        if (2 * (p % len) >= len)
+            q++;
+        if (pmo_evm_pv (&in, day) != (int64_t) q)
+            bad_pv++;
+
+        in.bac_minor = 1 + (int64_t) (s_rand (&x) % 2000000000000ull);
+        in.percent_bp = 1000 + (int32_t) (s_rand (&x) % 9001);  /* EAC below 101 x AC */
+        in.ac_minor = 1 + (int64_t) (s_rand (&x) % 2000000000000ull);
+        pmo_evm_t e;
+        if (pmo_evm_compute (&in, day, &e) != PMO_OK || e.eac_combined_defined != (e.pv > 0 && e.ev > 0)) {
+            bad_eac++;
+            continue;
+        }
+        if (!e.eac_combined_defined)
+            continue;
+        unsigned __int128 n = (unsigned __int128) (e.bac - e.ev) * (uint64_t) e.ac;
+        unsigned __int128 ev2 = (unsigned __int128) e.ev * (uint64_t) e.ev;
+        if (n > ((unsigned __int128) 1 << 126) / (uint64_t) e.pv)
+            continue;  /* the product needs more than 128 bits: the long path */
+        n *= (uint64_t) e.pv;
+        unsigned __int128 rest = n / ev2;
+        if (2 * (n % ev2) >= ev2)
+            rest++;
+        if (e.eac_combined != e.ac + (int64_t) rest)
+            bad_eac++;
+    }
+    CHECK_EQ_I64 (bad_ratio, 0);
+    CHECK_EQ_I64 (bad_pv, 0);
+    CHECK_EQ_I64 (bad_eac, 0);
+
+    /*  Exactly half rounds up: BAC 2,000 over 100 days, 50 % (EV 1,000), day
+     *  25 (PV 500), AC 1: (BAC-EV) x AC x PV / EV^2 = 0.5 -> 1, EAC combined 2. */
+    pmo_evm_input_t half = {.start = 20000, .finish = 20099, .bac_minor = 2000, .percent_bp = 5000, .ac_minor = 1};
+    pmo_evm_t e;
+    CHECK_RC (pmo_evm_compute (&half, 20024, &e), PMO_OK);
+    CHECK_EQ_I64 (e.pv, 500);
+    CHECK_EQ_I64 (e.eac_combined, 2);
+}
+
 int
 main (void)
 {
@@ -626,5 +710,6 @@ main (void)
     s_test_rollup ();
     s_test_overflow ();
     s_test_invalid ();
+    s_test_fast_paths ();
     return harness_report ();
 }
