@@ -164,7 +164,7 @@ void env_drop_cache (const pmod_t *p);
 /*  Prints the last lines of pmod's log to stderr. */
 void env_pmod_log_tail (const pmod_t *p);
 /*  "stopping: N requests in M commits" from pmod's log, when found. */
-bool env_pmod_commits (const pmod_t *p, uint64_t *requests, uint64_t *commits);
+bool env_pmod_commits (const pmod_t *p, uint64_t *requests, uint64_t *commits, double *commit_s);
 /*  Bytes allocated to a file (st_blocks x 512), 0 when absent. */
 uint64_t env_file_bytes (const char *path);
 /*  CPU seconds (user + system) of a process, from /proc/PID/stat. */
@@ -285,7 +285,7 @@ int raw_start (const char *dir, const char *endpoint, const char *events, size_t
                char *why, size_t why_len);
 /*  Stops the loop, closes everything; reports messages, commits and the
  *  data file's size.  Returns PMO_OK or the store error that stopped it. */
-int raw_stop (raw_t **raw_p, uint64_t *messages, uint64_t *commits, uint64_t *data_bytes);
+int raw_stop (raw_t **raw_p, uint64_t *messages, uint64_t *commits, double *commit_s, uint64_t *data_bytes);
 
 /* ---- check.c: setup, totals, log ----------------------------------------- */
 

@@ -370,7 +370,7 @@ env_pmod_log_tail (const pmod_t *p)
 }
 
 bool
-env_pmod_commits (const pmod_t *p, uint64_t *requests, uint64_t *commits)
+env_pmod_commits (const pmod_t *p, uint64_t *requests, uint64_t *commits, double *commit_s)
 {
     FILE *f = fopen (p->log, "r");
     if (!f)
@@ -380,9 +380,12 @@ env_pmod_commits (const pmod_t *p, uint64_t *requests, uint64_t *commits)
     while (fgets (line, sizeof line, f)) {
         const char *s = strstr (line, "stopping: ");
         unsigned long long r, c;
-        if (s && sscanf (s, "stopping: %llu requests in %llu commits", &r, &c) == 2) {
+        double ms = 0;
+        int n = s ? sscanf (s, "stopping: %llu requests in %llu commits (%lf ms in all committing)", &r, &c, &ms) : 0;
+        if (n >= 2) {
             *requests = r;
             *commits = c;
+            *commit_s = n == 3 ? ms / 1000.0 : -1;  /* -1: an older pmod's line */
             found = true;
         }
     }

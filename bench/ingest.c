@@ -25,6 +25,7 @@ typedef struct {
     uint64_t written;              /* bytes given to write calls in the run */
     uint64_t dev_written;          /* bytes the device wrote in the run     */
     uint64_t requests, commits;
+    double commit_s;               /* wall s inside LMDB's commit, or -1    */
     bool has_commits;
 } side_t;
 
@@ -197,7 +198,7 @@ s_pmod_side (bench_t *b, const world_t *w, side_t *out, totals_t *totals, logche
     rc = PMO_OK;
 done:
     env_pmod_stop (&p);
-    out->has_commits = env_pmod_commits (&p, &out->requests, &out->commits);
+    out->has_commits = env_pmod_commits (&p, &out->requests, &out->commits, &out->commit_s);
     samples_free (&ev_lat);
     s_agents_free (agents, o->agents);
     free (subs);
@@ -264,7 +265,7 @@ s_raw_side (bench_t *b, const world_t *w, side_t *out)
     if (rc) {
         bench_fail (b, false, "raw limit: a subscriber received nothing within 10 s");
         s_subs_finish (subs, o->subscribers, 0, NULL, &out->events_min_received);
-        raw_stop (&raw, &out->requests, &out->commits, &out->data_bytes);
+        raw_stop (&raw, &out->requests, &out->commits, &out->commit_s, &out->data_bytes);
         free (subs);
         return rc;
     }
@@ -284,7 +285,7 @@ s_raw_side (bench_t *b, const world_t *w, side_t *out)
     s_subs_finish (subs, o->subscribers, out->run.acked, NULL, &out->events_min_received);
     out->events_expected = out->run.acked;
     samples_percentiles (&out->run.ack, &out->ack);
-    rc = raw_stop (&raw, &out->requests, &out->commits, &out->data_bytes);
+    rc = raw_stop (&raw, &out->requests, &out->commits, &out->commit_s, &out->data_bytes);
     out->has_commits = true;
     if (rc)
         bench_fail (b, false, "raw limit: store: %s", pmo_strerror (rc));
@@ -307,6 +308,8 @@ s_side_json (const side_t *s, bool pmod)
     if (s->has_commits && s->commits) {
         json_object_object_add (o, "commits", json_object_new_int64 ((int64_t) s->commits));
         json_object_object_add (o, "requests_per_commit", report_num ((double) s->requests / (double) s->commits, 1));
+        if (s->commit_s >= 0)
+            json_object_object_add (o, "commit_s", report_num (s->commit_s, 3));
     }
     json_object_object_add (o, "data_bytes", json_object_new_int64 ((int64_t) s->data_bytes));
     if (s->run.acked) {
@@ -357,6 +360,11 @@ s_print (const bench_t *b, const world_t *w, const side_t *pm, const side_t *raw
     if (pm->has_commits && pm->commits && raw->commits)
         printf ("  %-28s %14.1f %14.1f\n", "requests per commit", (double) pm->requests / (double) pm->commits,
                 (double) raw->requests / (double) raw->commits);
+    /*  How much of the wall time the writer spent in LMDB's commit (page
+     *  writes and flushes): the rest of pmod's is its own work, or waiting
+     *  for requests. */
+    if (pm->has_commits && pm->commit_s >= 0)
+        printf ("  %-28s %14.2f %14.2f\n", "s in commits (writes+flush)", pm->commit_s, raw->commit_s);
     if (pm->run.acked && raw->run.acked)
         printf ("  %-28s %14.0f %14.0f\n", "bytes on disk per update", (double) pm->data_bytes / (double) pm->run.acked,
                 (double) raw->data_bytes / (double) raw->run.acked);

@@ -15,6 +15,7 @@
 #include <zmq.h>
 
 #include "bench.h"
+#include "pmo/pmo_clock.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_store.h"
@@ -35,6 +36,7 @@ struct raw {
     _Atomic int stop;
     uint64_t next_key;
     uint64_t messages, commits;
+    int64_t commit_ns;           /* in LMDB's commit: page writes, flushes */
     s_item_t *items;
     int failed;
 };
@@ -96,8 +98,11 @@ s_batch (struct raw *self, size_t n)
         if (!rc)
             rc = pmo_put (txn, S_DB_EVENTS, key, 8, data, len, PMO_PUT_APPEND);
     }
-    if (!rc)
+    if (!rc) {
+        int64_t t0 = pmo_clock_mono_ns ();
         rc = pmo_txn_commit (&txn);
+        self->commit_ns += pmo_clock_mono_ns () - t0;
+    }
     pmo_txn_abort (&txn);
     if (rc)
         return rc;
@@ -182,7 +187,7 @@ raw_start (const char *dir, const char *endpoint, const char *events, size_t map
 }
 
 int
-raw_stop (raw_t **raw_p, uint64_t *messages, uint64_t *commits, uint64_t *data_bytes)
+raw_stop (raw_t **raw_p, uint64_t *messages, uint64_t *commits, double *commit_s, uint64_t *data_bytes)
 {
     struct raw *self = *raw_p;
     if (!self)
@@ -191,6 +196,7 @@ raw_stop (raw_t **raw_p, uint64_t *messages, uint64_t *commits, uint64_t *data_b
     pthread_join (self->thread, NULL);
     *messages = self->messages;
     *commits = self->commits;
+    *commit_s = (double) self->commit_ns / 1e9;
     zmq_close (self->router);
     zmq_close (self->pub);
     pmo_store_close (&self->store);

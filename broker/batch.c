@@ -530,8 +530,11 @@ s_process_items (broker_t *broker)
             }
             if (rc == PMO_OK && !again)
                 rc = s_alerts_touched (broker, txn, now_ms);
-            if (rc == PMO_OK && !again)
+            if (rc == PMO_OK && !again) {
+                int64_t t0 = pmo_clock_mono_ns ();
                 rc = pmo_txn_commit (&txn);
+                broker->commit_us_total += (pmo_clock_mono_ns () - t0) / 1000;
+            }
             pmo_txn_abort (&txn);
             if (!again || rc)
                 break;

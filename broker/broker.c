@@ -256,10 +256,11 @@ broker_run (broker_t *self)
     }
     backup_join (self);
     broker_fold (self);
-    pmo_log_info ("stopping: %llu requests in %llu commits, last seq %llu; %llu folds (%.1f ms in all, "
-                  "longest %.1f ms)",
+    pmo_log_info ("stopping: %llu requests in %llu commits (%.1f ms in all committing), last seq %llu; "
+                  "%llu folds (%.1f ms in all, longest %.1f ms)",
                   (unsigned long long) self->n_requests, (unsigned long long) self->n_commits,
-                  (unsigned long long) self->last_seq, (unsigned long long) self->n_folds,
+                  self->commit_us_total / 1000.0, (unsigned long long) self->last_seq,
+                  (unsigned long long) self->n_folds,
                   self->fold_us_total / 1000.0, self->fold_us_max / 1000.0);
     return PMO_OK;
 }

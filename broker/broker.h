@@ -59,6 +59,7 @@ typedef struct {
     unsigned upgraded_from;      /* schema version upgraded at open, or 0  */
     uint64_t n_requests;
     uint64_t n_commits;
+    int64_t commit_us_total;     /* in LMDB's commit: page writes, flushes */
     uint64_t n_folds;            /* write-back folds, and their time      */
     int64_t fold_us_total, fold_us_max;
     struct status_cache *status_cache;  /* packed status rows (status_cache.h) */
