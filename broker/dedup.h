@@ -9,6 +9,11 @@
  *  beside every other agent's current record, so a commit touches one or
  *  two leaves for all of them, and a record moves to the agent's history
  *  once a newer block begins.  A lookup is one get, two for an old block.
+ *  Since schema 7 the table is write-back (pmo_store.h): the few current
+ *  records a commit rewrites go into its journal record instead of a leaf
+ *  and its branch pages of their own (device bytes per commit at 10,000
+ *  updates/s 271 -> 204 KB); a history record is one value per 32 updates,
+ *  so what waits in memory for the next fold stays small.
  *
  *  Keys in tables' dedup_blocks (strings NUL-terminated, integers BE):
  *    "c" \0 agent \0                 -> the agent's current block

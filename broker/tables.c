@@ -41,7 +41,7 @@ tables_store_opts (pmo_store_opts_t *opts)
     opts->dbs = s_names;
     opts->n_dbs = DB_COUNT;
     opts->deferred_dbs = 1ull << DB_TOTALS | 1ull << DB_DAILY | 1ull << DB_TIME_AGG | 1ull << DB_PERSON_DAY
-                         | 1ull << DB_PROJECT_RECENT;
+                         | 1ull << DB_PROJECT_RECENT | 1ull << DB_DEDUP_BLOCKS;
     opts->journal_db = DB_JOURNAL;
     opts->upgrade = tables_upgrade;
 }
@@ -91,8 +91,10 @@ int
 tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
 {
     (void) arg;
-    if (from_version < 3 || from_version > 5)
+    if (from_version < 3 || from_version > 6)
         return PMO_ESCHEMA;
+    if (from_version == 6)
+        return PMO_OK;  /* 6 -> 7 changes what the journal may hold, not a table */
     int rc = project_index_clear_tails (txn);
     if (!rc)
         rc = from_version == 3 ? tables_migrate (txn, DB_PROJECT_EVENTS_V3, 0, s_index_old)

@@ -30,8 +30,8 @@
  *    principal_keys : raw CURVE public key (32 bytes)                  -> name
  *    project_recent : project \0                                       -> its newest event seqs, after its last block (project_index.h)
  *    journal        : commit number (u64)  -> that commit's writes to the write-back tables
- *  Write-back (pmo_store.h): totals, daily, time_agg, person_day and
- *  project_recent.  Every
+ *  Write-back (pmo_store.h): totals, daily, time_agg, person_day,
+ *  project_recent and dedup_blocks.  Every
  *  update rewrites them at keys spread over the table; their writes are
  *  journalled per commit and folded into them when pmod is idle, before it
  *  answers a read, and when a MiB limit is reached.
@@ -55,9 +55,13 @@
  *  dedup.h) instead of one record each (dedup).
  *  6: a project's event seqs are kept in blocks (project_blocks) after a
  *  tail (project_recent), project_index.h, instead of a key per event
- *  (project_log, keyed by seq bucket first).  Versions 3 to 5 are upgraded
+ *  (project_log, keyed by seq bucket first).
+ *  7: dedup_blocks is write-back too: an agent's current record is
+ *  journalled with each commit instead of rewriting its leaf.  Same
+ *  layout; the version says that a journal may hold dedup records, which
+ *  a version-6 pmod would refuse to replay.  Versions 3 to 6 are upgraded
  *  in place. */
-#define PMOD_SCHEMA_VERSION 6
+#define PMOD_SCHEMA_VERSION 7
 #define PMOD_SCHEMA_OLDEST 3
 
 enum {
