@@ -5,6 +5,7 @@
 #include "pmo/pmo_sha256.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 void
@@ -93,10 +94,14 @@ s_cpu_has_sha (void)
 bool
 pmo_sha256_accelerated (void)
 {
-    static int has = -1;  /* the answer does not change: a benign race */
-    if (has < 0)
-        has = s_cpu_has_sha ();
-    return has;
+    /*  Threads that ask at once all compute the same answer. */
+    static atomic_int has = -1;
+    int v = atomic_load_explicit (&has, memory_order_relaxed);
+    if (v < 0) {
+        v = s_cpu_has_sha ();
+        atomic_store_explicit (&has, v, memory_order_relaxed);
+    }
+    return v;
 }
 
 /*  Feeds len bytes through a one-block buffer, compressing whole blocks
