@@ -85,8 +85,9 @@ s_index_old (pmo_txn_t *txn, const char *project, uint64_t seq, const pmo_val_t 
     return project_index_add (txn, project, seq);
 }
 
-/*  3, 4 or 5 -> 6, in the open's txn: the project index into blocks, then
- *  (from 3 and 4) the applied agent updates into blocks (dedup.h). */
+/*  3 to 6 -> 7, in the open's txn: from 3, 4 or 5 the project index into
+ *  blocks, then (from 3 and 4) the applied agent updates into blocks
+ *  (dedup.h); from 6 nothing (tables.h). */
 int
 tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
 {
