@@ -15,6 +15,7 @@
 #include "plan.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
+#include "totals.h"
 
 static int
 s_past (req_t *r, const char *code, int32_t as_of, int64_t *ac, int32_t *percent_bp)
@@ -54,15 +55,12 @@ analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
     memset (f, 0, sizeof *f);
     pmo_key_t k;
     tables_key_code (&k, p->code);
-    void *t = NULL;
-    int rc = tables_get (r->txn, DB_TOTALS, &k, &pmo__project_totals__descriptor, &t);
-    if (rc == PMO_OK)
-        f->totals = req_keep (r, t);
-    else {
-        f->totals = req_keep_mem (r, pmo_malloc (sizeof *f->totals));
+    /*  Absent or unreadable totals count as none, as before. */
+    f->totals = req_keep_mem (r, pmo_malloc (sizeof *f->totals));
+    int rc = totals_get (r->txn, DB_TOTALS, &k, f->totals);
+    if (rc)
         pmo__project_totals__init (f->totals);
-        f->totals->project = p->code;
-    }
+    f->totals->project = p->code;
 
     /*  Milestones of the project (key prefix CODE\0), decoded and kept. */
     pmo_cursor_t *cur;

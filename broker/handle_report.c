@@ -8,6 +8,7 @@
 #include "broker.h"
 #include "entries.h"
 #include "person_day.h"
+#include "totals.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
@@ -63,14 +64,10 @@ static int
 s_add_totals_at (req_t *r, unsigned db, const pmo_key_t *k, const char *project,
                  const Pmo__ProjectTotals *d, bool is_reversal)
 {
-    Pmo__ProjectTotals *old = NULL;
-    int rc = tables_get (r->txn, db, k, &pmo__project_totals__descriptor, (void **) &old);
+    Pmo__ProjectTotals t;
+    int rc = totals_get (r->txn, db, k, &t);
     if (rc && rc != PMO_ENOTFOUND)
         return req_fail (r, rc, "", "totals of %s: %s", project, pmo_strerror (rc));
-    req_keep (r, old);
-    Pmo__ProjectTotals t = PMO__PROJECT_TOTALS__INIT;
-    if (old)
-        t = *old;
     t.project = db == DB_TOTALS ? (char *) project : NULL;
     int64_t sign = is_reversal ? -1 : 1;
     rc = s_add (r, &t.minutes, sign * d->minutes, "minutes");
@@ -101,7 +98,7 @@ s_add_totals_at (req_t *r, unsigned db, const pmo_key_t *k, const char *project,
         t.has_percent_bp = true;
         t.percent_bp = d->percent_bp;
     }
-    rc = tables_put (r->txn, db, k, &t, &r->broker->scratch, 0);
+    rc = totals_put (r->txn, db, k, &t);
     return rc ? req_fail (r, rc, "", "totals of %s: %s", project, pmo_strerror (rc)) : PMO_OK;
 }
 
