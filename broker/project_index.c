@@ -1,6 +1,7 @@
 /*  project_index: a project's event seqs, a tail and blocks (project_index.h). */
 #include "project_index.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tables.h"
@@ -127,6 +128,78 @@ s_first_block (pmo_cursor_t *cur, const pmo_key_t *prefix, uint64_t since, bool 
     return pmo_cursor_get (cur, PMO_CURSOR_SEEK, k, v);
 }
 
+/*  The project's blocks that wait for a fold (project_blocks is
+ *  write-back), in key order.  They are all newer than its stored blocks:
+ *  a project's blocks are made in seq order, never rewritten, and a fold
+ *  writes in key order. */
+typedef struct {
+    pmo_val_t *v;
+    size_t n, cap;
+    bool bad;
+} s_pending_t;
+
+static void
+s_pending_add (void *arg, const pmo_val_t *key, const pmo_val_t *val)
+{
+    s_pending_t *p = arg;
+    if (!val || key->len < 8) {
+        p->bad = true;  /* project_index never deletes a block */
+        return;
+    }
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 8;
+        p->v = pmo_realloc (p->v, 2 * p->cap * sizeof *p->v);
+    }
+    p->v[2 * p->n] = *key;
+    p->v[2 * p->n + 1] = *val;
+    p->n++;
+}
+
+static int
+s_key_cmp (const void *a, const void *b)
+{
+    const pmo_val_t *x = a, *y = b;
+    return memcmp (x->data, y->data, x->len < y->len ? x->len : y->len);  /* one project: same length */
+}
+
+/*  The stored blocks from the one holding since + 1 (or the newest) on. */
+static int
+s_walk_stored (pmo_txn_t *txn, const pmo_key_t *prefix, uint64_t since, bool newest, project_index_fn *fn,
+               void *arg, bool *more)
+{
+    pmo_cursor_t *cur;
+    int rc = pmo_cursor_open_stored (txn, DB_PROJECT_BLOCKS, &cur);
+    if (rc)
+        return rc;
+    pmo_val_t k, v;
+    s_run_t block;
+    for (rc = s_first_block (cur, prefix, since, newest, &k, &v); rc == PMO_OK && s_is_block_of (&k, prefix);
+         rc = pmo_cursor_get (cur, newest ? PMO_CURSOR_PREV : PMO_CURSOR_NEXT, &k, &v)) {
+        rc = s_decode (&v, true, &block);
+        if (rc)
+            break;
+        *more = s_visit (&block, since, newest, fn, arg);
+        if (!*more)
+            break;
+    }
+    pmo_cursor_close (&cur);
+    return rc == PMO_ENOTFOUND ? PMO_OK : rc;
+}
+
+static int
+s_walk_pending (const s_pending_t *p, uint64_t since, bool newest, project_index_fn *fn, void *arg,
+                bool *more)
+{
+    s_run_t block;
+    for (size_t i = 0; i < p->n && *more; i++) {
+        int rc = s_decode (&p->v[2 * (newest ? p->n - 1 - i : i) + 1], true, &block);
+        if (rc)
+            return rc;
+        *more = s_visit (&block, since, newest, fn, arg);
+    }
+    return PMO_OK;
+}
+
 int
 project_index_walk (pmo_txn_t *txn, const char *project, uint64_t since, bool newest,
                     project_index_fn *fn, void *arg)
@@ -135,33 +208,36 @@ project_index_walk (pmo_txn_t *txn, const char *project, uint64_t since, bool ne
     tables_key_code (&prefix, project);
     if (prefix.overflow)
         return PMO_ETOOBIG;
-    s_run_t tail, block;
+    s_run_t tail;
     int rc = s_read_tail (txn, &prefix, &tail);
     if (rc)
         return rc;
     if (newest && !s_visit (&tail, since, true, fn, arg))
         return PMO_OK;
-    pmo_cursor_t *cur;
-    rc = pmo_cursor_open (txn, DB_PROJECT_BLOCKS, &cur);
-    if (rc)
-        return rc;
-    pmo_val_t k, v;
-    bool more = true;
-    for (rc = s_first_block (cur, &prefix, since, newest, &k, &v); rc == PMO_OK && s_is_block_of (&k, &prefix);
-         rc = pmo_cursor_get (cur, newest ? PMO_CURSOR_PREV : PMO_CURSOR_NEXT, &k, &v)) {
-        rc = s_decode (&v, true, &block);
-        if (rc)
-            break;
-        more = s_visit (&block, since, newest, fn, arg);
-        if (!more)
-            break;
+    /*  Stored blocks by cursor, then the pending ones (newest first: the
+     *  other way round), so that a read during ingest needs no fold. */
+    s_pending_t pending = {0};
+    pmo_pending_each (txn, DB_PROJECT_BLOCKS, prefix.buf, prefix.len, s_pending_add, &pending);
+    if (pending.bad) {
+        free (pending.v);
+        return PMO_ECORRUPT;
     }
-    pmo_cursor_close (&cur);
-    if (rc && rc != PMO_ENOTFOUND)
-        return rc;
-    if (more && !newest)
-        s_visit (&tail, since, false, fn, arg);
-    return PMO_OK;
+    if (pending.n > 1)
+        qsort (pending.v, pending.n, 2 * sizeof *pending.v, s_key_cmp);
+    bool more = true;
+    if (newest) {
+        rc = s_walk_pending (&pending, since, true, fn, arg, &more);
+        if (!rc && more)
+            rc = s_walk_stored (txn, &prefix, since, true, fn, arg, &more);
+    } else {
+        rc = s_walk_stored (txn, &prefix, since, false, fn, arg, &more);
+        if (!rc && more)
+            rc = s_walk_pending (&pending, since, false, fn, arg, &more);
+        if (!rc && more)
+            s_visit (&tail, since, false, fn, arg);
+    }
+    free (pending.v);
+    return rc;
 }
 
 int

@@ -14,6 +14,12 @@
  *  with one get (and walks back through the blocks only when it asks for
  *  more); `log --project` walks the project's blocks, which sit together
  *  in key order, then its tail.
+ *  Since schema 8 project_blocks is write-back too: the blocks a commit
+ *  adds (one per 32 events of a project, ~8 per commit at full load, each
+ *  on its own leaf) go into the commit's journal record.  A walk reads the
+ *  stored blocks by cursor and those waiting for a fold from memory
+ *  (pmo_pending_each): they are all newer, as a project's blocks are made
+ *  in seq order and never rewritten, so a read during ingest needs no fold.
  *
  *  Keys (strings NUL-terminated, integers big-endian):
  *    project_recent : project \0                 -> the tail: 1 to PROJECT_INDEX_TAIL_MAX seqs

@@ -41,7 +41,7 @@ tables_store_opts (pmo_store_opts_t *opts)
     opts->dbs = s_names;
     opts->n_dbs = DB_COUNT;
     opts->deferred_dbs = 1ull << DB_TOTALS | 1ull << DB_DAILY | 1ull << DB_TIME_AGG | 1ull << DB_PERSON_DAY
-                         | 1ull << DB_PROJECT_RECENT | 1ull << DB_DEDUP_BLOCKS;
+                         | 1ull << DB_PROJECT_RECENT | 1ull << DB_DEDUP_BLOCKS | 1ull << DB_PROJECT_BLOCKS;
     opts->journal_db = DB_JOURNAL;
     opts->upgrade = tables_upgrade;
 }
@@ -85,17 +85,17 @@ s_index_old (pmo_txn_t *txn, const char *project, uint64_t seq, const pmo_val_t 
     return project_index_add (txn, project, seq);
 }
 
-/*  3 to 6 -> 7, in the open's txn: from 3, 4 or 5 the project index into
+/*  3 to 7 -> 8, in the open's txn: from 3, 4 or 5 the project index into
  *  blocks, then (from 3 and 4) the applied agent updates into blocks
- *  (dedup.h); from 6 nothing (tables.h). */
+ *  (dedup.h); from 6 and 7 nothing (tables.h). */
 int
 tables_upgrade (pmo_txn_t *txn, unsigned from_version, void *arg)
 {
     (void) arg;
-    if (from_version < 3 || from_version > 6)
+    if (from_version < 3 || from_version > 7)
         return PMO_ESCHEMA;
-    if (from_version == 6)
-        return PMO_OK;  /* 6 -> 7 changes what the journal may hold, not a table */
+    if (from_version >= 6)
+        return PMO_OK;  /* 6 -> 8 changes what the journal may hold, not a table */
     int rc = project_index_clear_tails (txn);
     if (!rc)
         rc = from_version == 3 ? tables_migrate (txn, DB_PROJECT_EVENTS_V3, 0, s_index_old)

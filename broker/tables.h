@@ -31,7 +31,7 @@
  *    project_recent : project \0                                       -> its newest event seqs, after its last block (project_index.h)
  *    journal        : commit number (u64)  -> that commit's writes to the write-back tables
  *  Write-back (pmo_store.h): totals, daily, time_agg, person_day,
- *  project_recent and dedup_blocks.  Every
+ *  project_recent, dedup_blocks and project_blocks.  Every
  *  update rewrites them at keys spread over the table; their writes are
  *  journalled per commit and folded into them when pmod is idle, before it
  *  answers a read, and when a MiB limit is reached.
@@ -59,9 +59,12 @@
  *  7: dedup_blocks is write-back too: an agent's current record is
  *  journalled with each commit instead of rewriting its leaf.  Same
  *  layout; the version says that a journal may hold dedup records, which
- *  a version-6 pmod would refuse to replay.  Versions 3 to 6 are upgraded
+ *  a version-6 pmod would refuse to replay.
+ *  8: project_blocks is write-back too: the few blocks a commit adds go
+ *  into its journal record instead of a leaf and branch pages each.  Same
+ *  layout, a version for the journal again.  Versions 3 to 7 are upgraded
  *  in place. */
-#define PMOD_SCHEMA_VERSION 7
+#define PMOD_SCHEMA_VERSION 8
 #define PMOD_SCHEMA_OLDEST 3
 
 enum {

@@ -470,8 +470,13 @@ pmo_cursor_open (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p)
 {
     *cursor_p = NULL;
     int rc = wb_before_cursor (txn, db);
-    if (rc)
-        return rc;
+    return rc ? rc : pmo_cursor_open_stored (txn, db, cursor_p);
+}
+
+int
+pmo_cursor_open_stored (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p)
+{
+    *cursor_p = NULL;
     MDB_cursor *c;
     int mrc = mdb_cursor_open (txn->txn, s_dbi (txn, db), &c);
     if (mrc)

@@ -264,6 +264,35 @@ wb_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
     return PMO_OK;
 }
 
+/*  Calls fn with m's entries of db under prefix; skip: a map whose
+ *  entries shadow these (this txn's staged writes), or NULL. */
+static void
+s_each (const wb_map_t *m, const wb_map_t *skip, unsigned db, const void *prefix, size_t prefix_len,
+        pmo_pending_fn *fn, void *arg)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        const wb_entry_t *e = m->slots[i].e;
+        if (!e || e->db != db || e->key_len < prefix_len || memcmp (e->bytes, prefix, prefix_len) != 0)
+            continue;
+        if (skip && s_find (skip, db, e->bytes, e->key_len))
+            continue;
+        pmo_val_t k = {e->bytes, e->key_len}, v = {e->bytes + e->key_len, e->val_len};
+        fn (arg, &k, e->deleted ? NULL : &v);
+    }
+}
+
+void
+pmo_pending_each (pmo_txn_t *txn, unsigned db, const void *prefix, size_t prefix_len, pmo_pending_fn *fn,
+                  void *arg)
+{
+    if (!pmo_store_is_deferred (txn->store, db))
+        return;
+    /*  Once absorbed, the committed values are in the tables of this txn. */
+    if (!txn->absorbed)
+        s_each (&txn->store->committed, &txn->staged, db, prefix, prefix_len, fn, arg);
+    s_each (&txn->staged, NULL, db, prefix, prefix_len, fn, arg);
+}
+
 /*  Takes every pending value (committed and staged) into the tables in
  *  this write txn, and empties the journal in it: after this txn commits,
  *  nothing is pending. */

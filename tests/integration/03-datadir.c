@@ -123,10 +123,10 @@ main (void)
      *  2: person_day a record per day). */
     snprintf (dir, sizeof dir, "%s/older", e.dir);
     s_make_store (dir, "pmod", 1);
-    s_check_refusal (&e, dir, "data directory has schema version 1, from before person-day minutes were kept by month; this pmod reads versions 3 to 7");
+    s_check_refusal (&e, dir, "data directory has schema version 1, from before person-day minutes were kept by month; this pmod reads versions 3 to 8");
     snprintf (dir, sizeof dir, "%s/older2", e.dir);
     s_make_store (dir, "pmod", 2);
-    s_check_refusal (&e, dir, "data directory has schema version 2, from before person-day minutes were kept by month; this pmod reads versions 3 to 7");
+    s_check_refusal (&e, dir, "data directory has schema version 2, from before person-day minutes were kept by month; this pmod reads versions 3 to 8");
 
     /*  Another program's directory. */
     snprintf (dir, sizeof dir, "%s/agent", e.dir);

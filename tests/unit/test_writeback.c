@@ -6,7 +6,9 @@
  *  (memory lost, as in kill -9) gets them back from the journal on open;
  *  the upgrade hook runs once, in the open's txn, and its failure leaves
  *  the directory at its old version; a backlog of 10,000 values is folded
- *  whole over several txns. */
+ *  whole over several txns; a reader that merges pending values itself
+ *  (pmo_cursor_open_stored with pmo_pending_each) sees each key once,
+ *  without a fold. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -305,6 +307,103 @@ s_upgrade_runs_once (const char *dir)
     CHECK_EQ_I64 (s_upgrades, 2);
 }
 
+/*  Collects pending key=value pairs (key=- for a delete), sorted. */
+typedef struct {
+    char items[8][32];
+    size_t n;
+} s_seen_t;
+
+static void
+s_seen_add (void *arg, const pmo_val_t *key, const pmo_val_t *val)
+{
+    s_seen_t *seen = arg;
+    if (seen->n < 8)
+        snprintf (seen->items[seen->n++], 32, "%.*s=%.*s", (int) key->len, (const char *) key->data,
+                  val ? (int) val->len : 1, val ? (const char *) val->data : "-");
+}
+
+static int
+s_cmp (const void *a, const void *b)
+{
+    return strcmp (a, b);
+}
+
+static void
+s_pending (pmo_txn_t *t, const char *prefix, char *out, size_t n)
+{
+    s_seen_t seen = {.n = 0};
+    pmo_pending_each (t, DB_AGG, prefix, strlen (prefix), s_seen_add, &seen);
+    qsort (seen.items, seen.n, sizeof *seen.items, s_cmp);
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < seen.n; i++)
+        len += (size_t) snprintf (out + len, n - len, "%s;", seen.items[i]);
+}
+
+/*  What the table holds, by a cursor that leaves pending values out. */
+static void
+s_stored (pmo_txn_t *t, char *out, size_t n)
+{
+    out[0] = '\0';
+    pmo_cursor_t *c = NULL;
+    CHECK_RC (pmo_cursor_open_stored (t, DB_AGG, &c), PMO_OK);
+    if (!c)
+        return;
+    pmo_val_t k, v;
+    size_t len = 0;
+    for (int r = pmo_cursor_get (c, PMO_CURSOR_FIRST, &k, &v); r == PMO_OK;
+         r = pmo_cursor_get (c, PMO_CURSOR_NEXT, &k, &v))
+        len += (size_t) snprintf (out + len, n - len, "%.*s=%.*s;", (int) k.len, (const char *) k.data,
+                                  (int) v.len, (const char *) v.data);
+    pmo_cursor_close (&c);
+}
+
+static void
+s_stored_and_pending (const char *dir)
+{
+    pmo_store_t *s = s_open (dir);
+    REQUIRE_VOID (s != NULL);
+    char got[256];
+    pmo_txn_t *t = NULL;
+    /*  k1 folded into the table; k2, k3 and a delete of k1 pending. */
+    CHECK_RC (pmo_txn_begin (s, NULL, true, &t), PMO_OK);
+    s_put_str (t, DB_AGG, "k1", "a");
+    CHECK_RC (pmo_txn_commit (&t), PMO_OK);
+    CHECK_RC (pmo_store_fold (s), PMO_OK);
+    CHECK_RC (pmo_txn_begin (s, NULL, true, &t), PMO_OK);
+    s_put_str (t, DB_AGG, "k2", "b");
+    s_put_str (t, DB_AGG, "k3", "c");
+    s_put_str (t, DB_AGG, "x9", "other prefix");
+    CHECK_RC (pmo_del (t, DB_AGG, "k1", 2), PMO_OK);
+    CHECK_RC (pmo_txn_commit (&t), PMO_OK);
+
+    CHECK_RC (pmo_txn_begin (s, NULL, false, &t), PMO_OK);
+    s_stored (t, got, sizeof got);
+    CHECK_STR (got, "k1=a;");
+    s_pending (t, "k", got, sizeof got);
+    CHECK_STR (got, "k1=-;k2=b;k3=c;");
+    CHECK (!pmo_txn_wants_fold (t));  /* nothing asked for a fold */
+    pmo_txn_abort (&t);
+
+    /*  In a write txn its own writes shadow the committed ones. */
+    CHECK_RC (pmo_txn_begin (s, NULL, true, &t), PMO_OK);
+    s_put_str (t, DB_AGG, "k2", "B");
+    s_put_str (t, DB_AGG, "k4", "d");
+    s_pending (t, "k", got, sizeof got);
+    CHECK_STR (got, "k1=-;k2=B;k3=c;k4=d;");
+    /*  A plain cursor takes the pending values into the table in this
+     *  txn: they are then stored, and only later writes are pending. */
+    CHECK_RC (s_scan (t, got, sizeof got), PMO_OK);
+    CHECK_STR (got, "k2=B;k3=c;k4=d;x9=other prefix;");
+    s_put_str (t, DB_AGG, "k5", "e");
+    s_pending (t, "k", got, sizeof got);
+    CHECK_STR (got, "k5=e;");
+    s_stored (t, got, sizeof got);
+    CHECK_STR (got, "k2=B;k3=c;k4=d;x9=other prefix;");
+    pmo_txn_abort (&t);
+    pmo_store_close (&s);
+}
+
 int
 main (void)
 {
@@ -318,6 +417,8 @@ main (void)
     s_upgrade_runs_once (dir);
     snprintf (dir, sizeof dir, "%s/c", root);
     s_fold_in_chunks (dir);
+    snprintf (dir, sizeof dir, "%s/d", root);
+    s_stored_and_pending (dir);
     harness_rm_rf (root);
     return harness_report ();
 }

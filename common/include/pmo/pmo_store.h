@@ -138,6 +138,21 @@ typedef enum {
 } pmo_cursor_op_t;
 
 int pmo_cursor_open (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p);
+/*  For a reader of a write-back database that merges the pending values
+ *  itself (pmo_pending_each), so that it need not wait for a fold: a
+ *  cursor over what db's table holds, without the pending values, in a
+ *  read or write txn.  Only sound where the caller knows how the two
+ *  relate (e.g. pending keys are all new ones). */
+int pmo_cursor_open_stored (pmo_txn_t *txn, unsigned db, pmo_cursor_t **cursor_p);
+/*  Calls fn with every pending value of write-back database db whose key
+ *  begins with prefix: committed and not yet folded, or written in this
+ *  txn (which shadows the committed one), in no order.  A pending delete
+ *  comes with val NULL.  key and val borrow from the store until the
+ *  next write or fold.  Together with pmo_cursor_open_stored, each key
+ *  is seen once. */
+typedef void pmo_pending_fn (void *arg, const pmo_val_t *key, const pmo_val_t *val);
+void pmo_pending_each (pmo_txn_t *txn, unsigned db, const void *prefix, size_t prefix_len, pmo_pending_fn *fn,
+                       void *arg);
 void pmo_cursor_close (pmo_cursor_t **cursor_p);
 /*  Moves and reads.  For SEEK, key holds the probe on entry.  key and val
  *  borrow from the txn.  PMO_ENOTFOUND at either end. */
