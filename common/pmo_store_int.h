@@ -16,6 +16,7 @@
 typedef struct wb_entry wb_entry_t;
 typedef struct {
     uint32_t hash;               /* here, so a probe past other keys reads no entry */
+    uint8_t db;                  /* e's, so a walk over one table reads no other entry */
     wb_entry_t *e;
 } wb_slot_t;
 typedef struct {

@@ -57,7 +57,7 @@ s_slot (const wb_map_t *m, uint32_t hash, unsigned db, const void *key, size_t l
         const wb_slot_t *sl = &m->slots[i];
         if (!sl->e)
             return i;
-        if (sl->hash == hash && sl->e->db == db && sl->e->key_len == len && memcmp (sl->e->bytes, key, len) == 0)
+        if (sl->hash == hash && sl->db == db && sl->e->key_len == len && memcmp (sl->e->bytes, key, len) == 0)
             return i;
     }
 }
@@ -103,7 +103,7 @@ s_insert (wb_map_t *m, wb_entry_t *e, uint32_t hash)
     } else {
         m->n++;
     }
-    m->slots[i] = (wb_slot_t) {hash, e};
+    m->slots[i] = (wb_slot_t) {hash, e->db, e};
     m->bytes += e->key_len + (e->deleted ? 0 : e->val_len);
 }
 
@@ -129,7 +129,7 @@ s_remove (wb_map_t *m, const wb_entry_t *e)
             i = j;
         }
     }
-    m->slots[i] = (wb_slot_t) {0, NULL};
+    m->slots[i] = (wb_slot_t) {0, 0, NULL};
 }
 
 static wb_entry_t *
@@ -272,7 +272,7 @@ s_each (const wb_map_t *m, const wb_map_t *skip, unsigned db, const void *prefix
 {
     for (size_t i = 0; i < m->cap; i++) {
         const wb_entry_t *e = m->slots[i].e;
-        if (!e || e->db != db || e->key_len < prefix_len || memcmp (e->bytes, prefix, prefix_len) != 0)
+        if (!e || m->slots[i].db != db || e->key_len < prefix_len || memcmp (e->bytes, prefix, prefix_len) != 0)
             continue;
         if (skip && s_find (skip, db, e->bytes, e->key_len))
             continue;
