@@ -37,6 +37,8 @@ struct pmo_store {
     uint64_t deferred;           /* bit db: writes held back (write-back)   */
     unsigned journal_db;         /* where a commit's deferred writes go     */
     wb_map_t committed;          /* committed, not yet in their tables      */
+    wb_slot_t *staged_spare;     /* the last write txn's emptied slots      */
+    size_t staged_spare_cap;
     uint64_t journal_next;       /* key of the next journal record          */
     bool in_write;               /* a write txn is open                     */
 };

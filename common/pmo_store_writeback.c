@@ -158,6 +158,42 @@ s_map_clear (wb_map_t *m, bool keep_entries)
     memset (m, 0, sizeof *m);
 }
 
+/*  A write txn's staged map starts with the slots the last one used, so
+ *  that a batch of a few hundred updates does not grow it from nothing
+ *  each commit (calloc and rehash at 256, 512 and 1,024 entries). */
+#define S_STAGED_KEEP 8192       /* slots kept between txns (128 KiB)       */
+
+static void
+s_staged_take (pmo_txn_t *txn)
+{
+    pmo_store_t *s = txn->store;
+    if (txn->staged.slots || !s->staged_spare)
+        return;
+    txn->staged.slots = s->staged_spare;
+    txn->staged.cap = s->staged_spare_cap;
+    s->staged_spare = NULL;
+    s->staged_spare_cap = 0;
+}
+
+/*  Empties txn's staged map (freeing its entries unless they moved to
+ *  the committed map) and keeps its slots for the next txn. */
+static void
+s_staged_release (pmo_txn_t *txn, bool keep_entries)
+{
+    wb_map_t *m = &txn->staged;
+    pmo_store_t *s = txn->store;
+    if (m->slots && m->cap <= S_STAGED_KEEP && !s->staged_spare) {
+        for (size_t i = 0; !keep_entries && i < m->cap; i++)
+            free (m->slots[i].e);
+        memset (m->slots, 0, m->cap * sizeof *m->slots);
+        s->staged_spare = m->slots;
+        s->staged_spare_cap = m->cap;
+        memset (m, 0, sizeof *m);
+        return;
+    }
+    s_map_clear (m, keep_entries);
+}
+
 /*  LMDB's default order: bytes, then the shorter key first. */
 static int
 s_entry_cmp (const void *a, const void *b)
@@ -247,6 +283,7 @@ wb_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const void
     pmo_val_t old;
     if ((flags & PMO_PUT_NOOVERWRITE) && wb_get (txn, db, key, key_len, &old) == PMO_OK)
         return PMO_EEXIST;
+    s_staged_take (txn);
     s_insert (&txn->staged, s_entry_new (db, key, key_len, data, data_len, false), s_hash (db, key, key_len));
     return PMO_OK;
 }
@@ -260,6 +297,7 @@ wb_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
     int rc = wb_get (txn, db, key, key_len, &old);
     if (rc)
         return rc;
+    s_staged_take (txn);
     s_insert (&txn->staged, s_entry_new (db, key, key_len, NULL, 0, true), s_hash (db, key, key_len));
     return PMO_OK;
 }
@@ -307,7 +345,7 @@ s_absorb (pmo_txn_t *txn)
         rc = pmo_store_rc (mdb_drop (txn->txn, s->dbi[s->journal_db], 0));
     if (rc)
         return rc;
-    s_map_clear (&txn->staged, false);
+    s_staged_release (txn, false);
     txn->absorbed = true;
     return PMO_OK;
 }
@@ -387,27 +425,29 @@ wb_committed (pmo_txn_t *txn)
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].e)
             s_insert (&s->committed, m->slots[i].e, m->slots[i].hash);
-    s_map_clear (m, true);
+    s_staged_release (txn, true);
 }
 
 int
 wb_write_staged (pmo_txn_t *txn)
 {
     int rc = s_write_tables (txn->store, txn->txn, &txn->staged);
-    s_map_clear (&txn->staged, false);
+    s_staged_release (txn, false);
     return rc;
 }
 
 void
 wb_txn_free (pmo_txn_t *txn)
 {
-    s_map_clear (&txn->staged, false);
+    s_staged_release (txn, false);
 }
 
 void
 wb_store_free (pmo_store_t *store)
 {
     s_map_clear (&store->committed, false);
+    free (store->staged_spare);
+    store->staged_spare = NULL;
 }
 
 int
