@@ -8,29 +8,16 @@
  *  promise that the change survives kill -9.  Reads are answered from a read
  *  txn opened after the commit, so they see the batch's writes and nothing
  *  that might still roll back.
- *
- *  Pipelined durability (with a syncer, syncer.h): the commit waits for the
- *  data pages only; the batch then waits in broker->inflight, replies and
- *  events held, while the syncer flushes its meta page and the next batch
- *  is collected and applied.  The inflight batch is settled (replies sent,
- *  events published) as soon as the flush is done, checked between the
- *  next batch's writes and when the writer waits, and at the latest after
- *  the next commit, whose data flush covers it.  A batch that commits
- *  nothing (reads, refusals, a resend answered "duplicate") settles the
- *  inflight one first, waiting if need be: no reply may reveal a change
- *  before it is durable.
  */
 #include "batch.h"
 
 #include "auth.h"
 #include "dedup.h"
-#include "syncer.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <zmq.h>
 
 #include "pmo/pmo_bounds.h"
@@ -501,97 +488,10 @@ s_alerts_touched (broker_t *broker, pmo_txn_t *txn, int64_t now_ms)
     return rc;
 }
 
-/*  After a commit: the last queued event's hash becomes the committed
- *  head of the chain (the next batch links to it, published or not). */
+/*  The heart of group commit: decode, apply writes, commit, answer reads. */
 static void
-s_committed (broker_t *broker)
+s_process_items (broker_t *broker)
 {
-    batch_t *self = broker->batch;
-    if (self->n_events)
-        memcpy (broker->chain_head, self->events[self->n_events - 1].hash, sizeof broker->chain_head);
-}
-
-/*  Once the commit is durable: every queued event goes out in seq order. */
-static void
-s_publish (broker_t *broker, batch_t *self)
-{
-    for (size_t i = 0; broker->pub && i < self->n_events; i++) {
-        event_t *e = &self->events[i];
-        zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-        zmq_send (broker->pub, e->data, e->len, ZMQ_DONTWAIT);
-    }
-    s_events_truncate (self, 0);
-}
-
-/*  Once the commit is durable: every reply, then the events; the batch
- *  is then empty. */
-static void
-s_send (broker_t *broker, batch_t *self)
-{
-    for (size_t i = 0; i < self->n; i++) {
-        item_t *it = &self->items[i];
-        if (it->deferred)
-            continue;
-        /*  ROUTER drops replies to peers that have gone: nothing to do. */
-        if (zmq_msg_send (&it->id, broker->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-            continue;
-        it->has_id = false;  /* zmq owns the frame now */
-        zmq_send (broker->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-        if (!s_send_big (broker->router, &it->reply))
-            zmq_send (broker->router, it->reply.data, it->reply.len, ZMQ_DONTWAIT);
-    }
-    s_publish (broker, self);
-    s_items_clear (self);
-}
-
-/*  The inflight batch's flush is done (or known done): send it all. */
-static void
-s_settle_now (broker_t *broker)
-{
-    batch_t *b = broker->inflight;
-    broker->inflight = NULL;
-    s_send (broker, b);
-    broker->spare = b;
-}
-
-void
-batch_settle (broker_t *broker, bool wait)
-{
-    if (!broker->inflight)
-        return;
-    int rc = 0;
-    if (wait)
-        rc = syncer_wait (broker->syncer, broker->inflight_ticket);
-    else if (syncer_done (broker->syncer) < broker->inflight_ticket) {
-        rc = syncer_error (broker->syncer);
-        if (!rc)
-            return;
-    }
-    if (rc) {
-        /*  Whether the batch reached the disk is unknown: nothing of it is
-         *  acknowledged, pmod stops, and its agents resend after the
-         *  restart (a resend of what did persist is a duplicate). */
-        pmo_log_error ("cannot flush the data file: %s; stopping with %zu request(s) unanswered", strerror (rc),
-                       broker->inflight->n);
-        broker->fatal = rc;
-        s_events_truncate (broker->inflight, 0);
-        s_items_clear (broker->inflight);
-        broker->spare = broker->inflight;
-        broker->inflight = NULL;
-        return;
-    }
-    s_settle_now (broker);
-}
-
-/*  Between writes: the inflight batch goes out as soon as it is durable. */
-#define S_SETTLE_EVERY 16
-
-/*  The heart of group commit: decode, apply writes, commit, answer reads.
- *  *committed: a write txn was committed. */
-static void
-s_process_items (broker_t *broker, bool *committed)
-{
-    *committed = false;
     batch_t *self = broker->batch;
     int64_t now_ms = pmo_clock_now_ms ();
     bool has_writes = false;
@@ -622,8 +522,6 @@ s_process_items (broker_t *broker, bool *committed)
                 }
                 if (it->rc != PMO_OK || !it->entry->is_write)
                     continue;
-                if (broker->inflight && i % S_SETTLE_EVERY == 0)
-                    batch_settle (broker, false);
                 again = s_apply_write (broker, txn, it, now_ms);
                 if (again && s_store_error (it->rc))
                     rc = it->rc;  /* the txn is spent: the batch fails */
@@ -634,7 +532,7 @@ s_process_items (broker_t *broker, bool *committed)
                 rc = s_alerts_touched (broker, txn, now_ms);
             if (rc == PMO_OK && !again) {
                 int64_t t0 = pmo_clock_mono_ns ();
-                rc = broker->syncer ? pmo_txn_commit_lazy (&txn) : pmo_txn_commit (&txn);
+                rc = pmo_txn_commit (&txn);
                 broker->commit_us_total += (pmo_clock_mono_ns () - t0) / 1000;
             }
             pmo_txn_abort (&txn);
@@ -650,12 +548,6 @@ s_process_items (broker_t *broker, bool *committed)
         if (rc == PMO_OK) {
             broker->last_seq = broker->next_seq - 1;
             broker->n_commits++;
-            s_committed (broker);
-            *committed = true;
-            /*  LMDB flushed the data file before this commit's meta page,
-             *  and with it the inflight batch's meta page: durable. */
-            if (broker->inflight && !broker->fatal)
-                s_settle_now (broker);
             if (pmo_store_pending (broker->store) > PMOD_FOLD_BYTES)
                 broker_fold (broker);
         } else {
@@ -706,32 +598,43 @@ s_process_items (broker_t *broker, bool *committed)
     broker->n_requests += self->n;
 }
 
+/*  After a commit only: every queued event goes out in seq order, and the
+ *  last one's hash becomes the committed head of the chain. */
+static void
+s_publish (broker_t *broker)
+{
+    batch_t *self = broker->batch;
+    if (self->n_events)
+        memcpy (broker->chain_head, self->events[self->n_events - 1].hash, sizeof broker->chain_head);
+    for (size_t i = 0; broker->pub && i < self->n_events; i++) {
+        event_t *e = &self->events[i];
+        zmq_send (broker->pub, e->topic, strlen (e->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        zmq_send (broker->pub, e->data, e->len, ZMQ_DONTWAIT);
+    }
+    s_events_truncate (self, 0);
+}
+
 void
 batch_process (broker_t *broker)
 {
     batch_t *self = broker->batch;
     if (self->n == 0)
         return;
-    bool committed;
-    s_process_items (broker, &committed);
-    if (broker->syncer && committed) {
-        /*  Durable once the syncer has flushed: held until then. */
-        broker->inflight = self;
-        broker->inflight_ticket = ++broker->sync_tickets;
-        broker->batch = broker->spare;
-        broker->spare = NULL;
-        syncer_request (broker->syncer, broker->inflight_ticket);
-        return;
+    s_process_items (broker);
+    for (size_t i = 0; i < self->n; i++) {
+        item_t *it = &self->items[i];
+        if (it->deferred)
+            continue;
+        /*  ROUTER drops replies to peers that have gone: nothing to do. */
+        if (zmq_msg_send (&it->id, broker->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+            continue;
+        it->has_id = false;  /* zmq owns the frame now */
+        zmq_send (broker->router, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        if (!s_send_big (broker->router, &it->reply))
+            zmq_send (broker->router, it->reply.data, it->reply.len, ZMQ_DONTWAIT);
     }
-    /*  Nothing committed, yet a reply may reveal the inflight batch's
-     *  changes (a read, a resend answered "duplicate"): it goes first. */
-    batch_settle (broker, true);
-    if (broker->fatal) {
-        s_events_truncate (self, 0);
-        s_items_clear (self);
-        return;
-    }
-    s_send (broker, self);
+    s_publish (broker);
+    s_items_clear (self);
 }
 
 void
@@ -745,13 +648,12 @@ batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *r
         memcpy (zmq_msg_data (&it->body), data, len);
     it->has_body = true;
     s_check_size (it);
-    bool committed;
-    s_process_items (broker, &committed);
+    s_process_items (broker);
     pmo_buf_reserve (reply, it->reply.len + 1);
     if (it->reply.len)
         memcpy (reply->data, it->reply.data, it->reply.len);
     reply->len = it->reply.len;
-    s_events_truncate (self, 0);  /* no socket to publish on */
+    s_publish (broker);  /* no socket: this advances the chain head only */
     s_items_clear (self);
 }
 
@@ -765,10 +667,6 @@ batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg
     r.actor = "pmod";
     r.now_ms = pmo_clock_now_ms ();
     r.internal = true;
-    /*  Its events follow the inflight batch's in seq order. */
-    batch_settle (broker, true);
-    if (broker->fatal)
-        return broker->fatal;
     int rc = pmo_txn_begin (broker->store, NULL, true, &r.txn);
     if (!rc)
         rc = fn (&r, arg);
@@ -782,7 +680,6 @@ batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg
         return rc;
     }
     broker->last_seq = broker->next_seq - 1;
-    s_committed (broker);
-    s_publish (broker, self);  /* a synced commit: durable */
+    s_publish (broker);
     return PMO_OK;
 }

@@ -9,13 +9,11 @@
 
 #include "auth.h"
 #include "status_cache.h"
-#include "syncer.h"
 
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <zmq.h>
 
@@ -128,17 +126,8 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
         rc = s_bind (self, ZMQ_ROUTER, opts->endpoint, &self->router, why, why_len);
     if (!rc && opts->events)
         rc = s_bind (self, ZMQ_PUB, opts->events, &self->pub, why, why_len);
-    /*  With a request socket, commits are pipelined (syncer.h). */
-    if (!rc && self->router) {
-        self->syncer = syncer_new (pmo_store_data_fd (self->store));
-        if (!self->syncer) {
-            rc = errno ? errno : PMO_EINTERNAL;
-            snprintf (why, why_len, "cannot start the thread that flushes the data file: %s", strerror (rc));
-        }
-    }
     if (!rc) {
         self->batch = batch_new (PMO_BATCH_MAX);
-        self->spare = batch_new (PMO_BATCH_MAX);
         self->status_cache = status_cache_new ();
         pmo_store_on_write (self->store, status_cache_on_write, self->status_cache);
         self->scan_ms = opts->scan_ms > 0 ? opts->scan_ms : 60000;
@@ -159,10 +148,7 @@ broker_destroy (broker_t **broker_p)
     broker_t *self = broker_p ? *broker_p : NULL;
     if (!self)
         return;
-    syncer_destroy (&self->syncer);
     batch_destroy (&self->batch);
-    batch_destroy (&self->spare);
-    batch_destroy (&self->inflight);  /* unsettled only after a failed flush */
     if (self->router)
         zmq_close (self->router);
     if (self->pub)
@@ -241,37 +227,26 @@ broker_run (broker_t *self)
 {
     /*  The first scan runs before any request: deadlines that passed while
      *  pmod was down are noticed at start-up. */
-    while (!*self->stop_flag && !self->fatal) {
+    while (!*self->stop_flag) {
         s_timers (self);
-        zmq_pollitem_t items[3] = {{self->router, 0, ZMQ_POLLIN, 0}};
-        int n_items = 1, synced = -1;
-        if (self->auth->zap)
-            items[n_items++] = (zmq_pollitem_t) {self->auth->zap, 0, ZMQ_POLLIN, 0};
-        if (self->syncer) {
-            synced = n_items;
-            items[n_items++] = (zmq_pollitem_t) {NULL, syncer_event_fd (self->syncer), ZMQ_POLLIN, 0};
-        }
+        zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}, {self->auth->zap, 0, ZMQ_POLLIN, 0}};
         /*  A running backup is checked often, pending write-back values
          *  soon (they are folded in the first pause); otherwise wake for
          *  timers. */
         bool pending = pmo_store_pending (self->store) > 0;
-        int n = zmq_poll (items, n_items, pending ? PMOD_FOLD_IDLE_MS : self->backup ? 20 : 1000);
+        int n = zmq_poll (items, self->auth->zap ? 2 : 1,
+                          pending ? PMOD_FOLD_IDLE_MS : self->backup ? 20 : 1000);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             pmo_log_error ("poll failed: %s", zmq_strerror (errno));
             return errno;
         }
-        /*  A flush done: the inflight batch's replies go out first. */
-        if (synced >= 0 && (items[synced].revents & ZMQ_POLLIN)) {
-            syncer_drain (self->syncer);
-            batch_settle (self, false);
-        }
         if (n > 0)
             auth_zap_serve (self);  /* handshakes first: they never wait for a batch */
         if (n > 0 && batch_collect (self))
             batch_process (self);
-        else if (n == 0 && pending && !self->inflight)
+        else if (n == 0 && pending)
             broker_fold (self);
         if (self->auth->pub_reset) {
             self->auth->pub_reset = false;
@@ -279,10 +254,7 @@ broker_run (broker_t *self)
         }
         backup_check (self);
     }
-    batch_settle (self, true);
     backup_join (self);
-    if (self->fatal)
-        return self->fatal;
     broker_fold (self);
     pmo_log_info ("stopping: %llu requests in %llu commits (%.1f ms in all committing), last seq %llu; "
                   "%llu folds (%.1f ms in all, longest %.1f ms)",

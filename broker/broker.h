@@ -63,15 +63,6 @@ typedef struct {
     uint64_t n_folds;            /* write-back folds, and their time      */
     int64_t fold_us_total, fold_us_max;
     struct status_cache *status_cache;  /* packed status rows (status_cache.h) */
-    /*  Pipelined durability (syncer.h): a batch is committed lazily, and
-     *  its replies and events wait in inflight until the data file is
-     *  flushed, while the next batch is applied in batch. */
-    struct syncer *syncer;       /* NULL: every commit waits for it all   */
-    batch_t *inflight;           /* committed, not yet known durable      */
-    batch_t *spare;              /* the second batch, empty               */
-    uint64_t inflight_ticket;
-    uint64_t sync_tickets;       /* flushes asked for                     */
-    int fatal;                   /* a flush failed: stop, acknowledge nothing more */
 } broker_t;
 
 /*  One request while it is being handled.  Handlers return an rc and fill
@@ -122,14 +113,8 @@ void batch_destroy (batch_t **batch_p);
 size_t batch_collect (broker_t *broker);
 /*  Applies the writes in one write txn, commits, answers the reads from a
  *  read txn, then sends every reply and publishes every event in seq order.
- *  Nothing is acknowledged or published before the commit is durable: with
- *  a syncer the batch's replies wait in broker->inflight for its flush
- *  (batch_settle, or sooner: the next commit makes it durable too). */
+ *  Nothing is acknowledged or published before the commit. */
 void batch_process (broker_t *broker);
-/*  Sends the inflight batch's replies and events once its commit is
- *  durable: waits for the flush when wait, else only if it is done.
- *  A failed flush sets broker->fatal and sends nothing. */
-void batch_settle (broker_t *broker, bool wait);
 
 /* ---- dispatch.c: request kind -> handler -------------------------------- */
 

@@ -371,13 +371,6 @@ pmo_txn_commit_lazy (pmo_txn_t **txn_p)
     return rc;
 }
 
-int
-pmo_store_data_fd (pmo_store_t *store)
-{
-    mdb_filehandle_t fd;
-    return mdb_env_get_fd (store->env, &fd) == 0 ? fd : -1;
-}
-
 void
 pmo_txn_abort (pmo_txn_t **txn_p)
 {

@@ -100,9 +100,6 @@ int pmo_txn_commit (pmo_txn_t **txn_p);
  *  whose loss is harmless (an agent deleting what pmod acknowledged: lost,
  *  it is resent, and pmod recognises the resend). */
 int pmo_txn_commit_lazy (pmo_txn_t **txn_p);
-/*  The data file's descriptor, for a thread that flushes it (fdatasync)
- *  to make lazy commits durable; -1 when unknown.  Not to be written. */
-int pmo_store_data_fd (pmo_store_t *store);
 /*  Aborts and frees the txn.  Accepts NULL. */
 void pmo_txn_abort (pmo_txn_t **txn_p);
 
