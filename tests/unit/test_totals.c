@@ -28,7 +28,7 @@ static uint64_t
 s_value (uint64_t *x)
 {
     uint64_t v = s_rand (x) >> (s_rand (x) % 64);
-    return (s_rand (x) & 1) ? (uint64_t) -(int64_t) v : v;
+    return (s_rand (x) & 1) ? 0 - v : v;  /* unsigned: no overflow */
 }
 
 static void
