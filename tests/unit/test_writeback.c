@@ -59,24 +59,31 @@ s_get (pmo_store_t *s, bool write, const char *k, char *out, size_t n)
     pmo_txn_abort (&t);
 }
 
-/*  Every key=value of the agg table, in key order, read by cursor in
- *  txn.  Returns the cursor open's rc. */
+/*  Every key=value the cursor walks, in key order; closes it. */
+static void
+s_dump (pmo_cursor_t **c, char *out, size_t n)
+{
+    pmo_val_t k, v;
+    size_t len = 0;
+    out[0] = '\0';
+    for (int r = pmo_cursor_get (*c, PMO_CURSOR_FIRST, &k, &v); r == PMO_OK;
+         r = pmo_cursor_get (*c, PMO_CURSOR_NEXT, &k, &v))
+        len += (size_t) snprintf (out + len, n - len, "%.*s=%.*s;", (int) k.len, (const char *) k.data,
+                                  (int) v.len, (const char *) v.data);
+    pmo_cursor_close (c);
+}
+
+/*  Every key=value of the agg table, read by cursor in txn.  Returns the
+ *  cursor open's rc. */
 static int
 s_scan (pmo_txn_t *t, char *out, size_t n)
 {
     out[0] = '\0';
     pmo_cursor_t *c = NULL;
     int rc = pmo_cursor_open (t, DB_AGG, &c);
-    if (rc)
-        return rc;
-    pmo_val_t k, v;
-    size_t len = 0;
-    for (int r = pmo_cursor_get (c, PMO_CURSOR_FIRST, &k, &v); r == PMO_OK;
-         r = pmo_cursor_get (c, PMO_CURSOR_NEXT, &k, &v))
-        len += (size_t) snprintf (out + len, n - len, "%.*s=%.*s;", (int) k.len, (const char *) k.data,
-                                  (int) v.len, (const char *) v.data);
-    pmo_cursor_close (&c);
-    return PMO_OK;
+    if (!rc)
+        s_dump (&c, out, n);
+    return rc;
 }
 
 static size_t
@@ -347,15 +354,8 @@ s_stored (pmo_txn_t *t, char *out, size_t n)
     out[0] = '\0';
     pmo_cursor_t *c = NULL;
     CHECK_RC (pmo_cursor_open_stored (t, DB_AGG, &c), PMO_OK);
-    if (!c)
-        return;
-    pmo_val_t k, v;
-    size_t len = 0;
-    for (int r = pmo_cursor_get (c, PMO_CURSOR_FIRST, &k, &v); r == PMO_OK;
-         r = pmo_cursor_get (c, PMO_CURSOR_NEXT, &k, &v))
-        len += (size_t) snprintf (out + len, n - len, "%.*s=%.*s;", (int) k.len, (const char *) k.data,
-                                  (int) v.len, (const char *) v.data);
-    pmo_cursor_close (&c);
+    if (c)
+        s_dump (&c, out, n);
 }
 
 static void
