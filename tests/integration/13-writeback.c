@@ -384,8 +384,9 @@ main (void)
     REQUIRE (fault_setup ("WB") == 0);
 
     /*  A read right after a burst sees all of it.  The project's log, read
-     *  while its newest blocks wait for a fold (project_blocks is
-     *  write-back), must begin the same as once everything is folded. */
+     *  now, when its newest blocks usually still wait for a fold
+     *  (project_blocks is write-back; test_project_index covers that case
+     *  for certain), must begin the same as once everything is folded. */
     s_burst (400 / LOAD_SCALE);
     run_t early = RUN (CTL, "log", "--project", "WB", "--limit", "100000", "--csv");
     CHECK_EQ_I64 (early.status, 0);
