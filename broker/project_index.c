@@ -129,7 +129,8 @@ s_first_block (pmo_cursor_t *cur, const pmo_key_t *prefix, uint64_t since, bool 
 }
 
 /*  The project's blocks that wait for a fold (project_blocks is
- *  write-back), in key order.  They are all newer than its stored blocks:
+ *  write-back), as key and value pairs, sorted by key before a walk.
+ *  They are all newer than its stored blocks:
  *  a project's blocks are made in seq order, never rewritten, and a fold
  *  writes in key order. */
 typedef struct {
