@@ -179,8 +179,14 @@ alerts_project (req_t *r, const char *code)
     int32_t today = pmo_date_from_ms (r->now_ms);
     figures_t f;
     int rc = analytics_project (r, p, today, &f);
-    if (!rc)
-        rc = s_budget (r, p, f.ac);
+    if (rc) {
+        /*  One project's unreadable figures must not refuse the batch that
+         *  touched it: nothing is written before this point, and a spent
+         *  txn still fails the batch at its commit. */
+        pmo_log_warn ("alerts for %s skipped: %s", code, r->reason.text[0] ? r->reason.text : pmo_strerror (rc));
+        return PMO_OK;
+    }
+    rc = s_budget (r, p, f.ac);
     for (size_t i = 0; !rc && i < f.n_milestones; i++)
         rc = s_milestone (r, p, f.milestones[i], f.has_evm ? &f.evm : NULL, today);
     if (!rc)

@@ -118,12 +118,17 @@ analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
     in.milestones = ms;
     in.n_milestones = n_ms;
     f->ac = ac;
-    rc = pmo_evm_compute (&in, as_of, &f->evm);
-    /*  Figures too large for int64 (an EAC past 9.2 x 10^18 minor units)
-     *  leave the project without earned value, not without a report. */
-    f->has_evm = rc == PMO_OK;
-    if (rc && rc != PMO_EOVERFLOW)
-        return req_fail (r, rc, "", "earned value of %s: %s", p->code, pmo_strerror (rc));
+    /*  Credits may exceed costs as of a date (a refund booked before its
+     *  cost, or back-dated past it): an AC below zero has no cost
+     *  performance to measure.  That, and figures too large for int64 (an
+     *  EAC past 9.2 x 10^18 minor units), leave the project without earned
+     *  value, not the portfolio without a report. */
+    if (ac >= 0) {
+        rc = pmo_evm_compute (&in, as_of, &f->evm);
+        f->has_evm = rc == PMO_OK;
+        if (rc && rc != PMO_EOVERFLOW)
+            return req_fail (r, rc, "", "earned value of %s: %s", p->code, pmo_strerror (rc));
+    }
     /*  A project made from a template is judged by that template's policy. */
     pmo_health_policy_t own;
     const pmo_health_policy_t *rag = governance_rag_policy (p, &r->broker->policy.rag, &own);

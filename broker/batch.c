@@ -509,6 +509,7 @@ s_process_items (broker_t *broker)
 
     if (has_writes) {
         policy_t policy_mark = broker->policy;
+        const item_t *culprit = NULL;  /* the write whose store error failed the batch */
         int rc;
         for (;;) {
             pmo_txn_t *txn = NULL;
@@ -523,8 +524,10 @@ s_process_items (broker_t *broker)
                 if (it->rc != PMO_OK || !it->entry->is_write)
                     continue;
                 again = s_apply_write (broker, txn, it, now_ms);
-                if (again && s_store_error (it->rc))
+                if (again && s_store_error (it->rc)) {
                     rc = it->rc;  /* the txn is spent: the batch fails */
+                    culprit = it;
+                }
                 else if (!again && it->rc == PMO_EDENIED && it->auth.audit_denial)
                     rc = s_audit_denial (broker, txn, it, now_ms);
             }
@@ -552,20 +555,27 @@ s_process_items (broker_t *broker)
                 broker_fold (broker);
         } else {
             /*  Nothing of this batch is stored: every write hears so, and
-             *  no event goes out. */
+             *  no event goes out.  The failure is no verdict on the writes
+             *  that were applied: they hear "full" or "busy", which agents
+             *  keep and send again, and keep their seqs for nobody.  Writes
+             *  refused on their own keep their reasons. */
             pmo_log_error ("batch not stored: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
             broker->next_seq = broker->last_seq + 1;
             broker->policy = policy_mark;
             s_events_truncate (self, 0);
             s_touched_truncate (self, 0);
+            int retry = rc == PMO_EFULL ? PMO_EFULL : PMO_EBUSY;
             for (size_t i = 0; i < self->n; i++) {
                 item_t *it = &self->items[i];
-                if (it->req && it->entry && it->entry->is_write && (it->rc == PMO_OK || it->rc == rc)) {
-                    it->rc = rc;
-                    it->seq = 0;
-                    it->duplicate = false;
-                    pmo_reason_set (&it->reason, rc, "", "not stored: %s", pmo_strerror (rc));
-                }
+                if (!it->req || !it->entry || !it->entry->is_write || (it->rc != PMO_OK && it != culprit))
+                    continue;
+                /*  A request that broke the store itself keeps that error
+                 *  (resent, it could fail every batch it joins), unless
+                 *  the system said why (an errno: the disk, not the request). */
+                it->rc = it == culprit && rc <= 0 ? rc : retry;
+                it->seq = 0;
+                it->duplicate = false;
+                pmo_reason_set (&it->reason, it->rc, "", "not stored: %s", pmo_strerror (rc));
             }
         }
     }

@@ -266,6 +266,10 @@ int req_fail (req_t *r, int rc, const char *field, const char *fmt, ...) PMO_PRI
  *  reason reads "<what> <code>: not found".  The record is kept by r. */
 int req_load (req_t *r, unsigned db, const char *code, const char *what,
               const ProtobufCMessageDescriptor *d, void **msg_p);
+/*  Refuses a date of something done (an entry, a milestone reached) that is
+ *  after today anywhere on Earth: UTC's today + 1, since a team at UTC+14
+ *  is a day ahead, and its local today is not the future. */
+int req_not_future (req_t *r, const char *field, const char *text, int32_t day);
 /*  Parses an ISO date field; required or optional (absent -> fallback). */
 int req_date (req_t *r, const char *field, const char *text, bool required, int32_t fallback,
               int32_t *day_out);

@@ -35,18 +35,12 @@ entries_open_project (req_t *r, const char *code)
     return s_open_project (r, code, &p);
 }
 
-/*  An entry date: valid, and not after today (work is booked once done). */
+/*  An entry date: valid, and not in the future (work is booked once done). */
 static int
 s_entry_date (req_t *r, const char *text, int32_t *day)
 {
-    int32_t today = pmo_date_from_ms (r->now_ms);
-    int rc = req_date (r, "date", text, false, today, day);
-    if (!rc && *day > today) {
-        char t[11];
-        pmo_date_format (today, t);
-        rc = req_fail (r, PMO_EINVAL, "date", "date: %s is in the future (today is %s)", text, t);
-    }
-    return rc;
+    int rc = req_date (r, "date", text, false, pmo_date_from_ms (r->now_ms), day);
+    return rc ? rc : req_not_future (r, "date", text, *day);
 }
 
 static int
@@ -431,11 +425,19 @@ handle_progress (req_t *r)
             return rc;
     }
     Pmo__Project np = *p;
-    g.has_previous_bp = true;
-    g.previous_bp = p->percent_bp;
     g.date = dtext;
-    np.has_percent_bp = true;
-    np.percent_bp = g.percent_bp;
+    /*  The project's percent is its latest-dated report's (the same rule
+     *  as a past date's, which reads the daily totals): a late report for
+     *  an earlier day is kept for that day and leaves today's alone. */
+    int32_t current;
+    bool is_latest = !p->percent_date || pmo_date_parse (p->percent_date, &current) != PMO_OK || day >= current;
+    if (is_latest) {
+        g.has_previous_bp = true;
+        g.previous_bp = p->percent_bp;
+        np.has_percent_bp = true;
+        np.percent_bp = g.percent_bp;
+        np.percent_date = dtext;
+    }
     np.has_updated_ms = true;
     np.updated_ms = r->now_ms;
     pmo_key_t k;

@@ -85,6 +85,17 @@ req_load (req_t *r, unsigned db, const char *code, const char *what,
 }
 
 int
+req_not_future (req_t *r, const char *field, const char *text, int32_t day)
+{
+    int32_t latest = pmo_date_from_ms (r->now_ms) + 1;
+    if (day <= latest)
+        return PMO_OK;
+    char t[11];
+    pmo_date_format (latest, t);
+    return req_fail (r, PMO_EINVAL, field, "%s: %s is in the future (the latest date anywhere is %s)", field, text, t);
+}
+
+int
 req_date (req_t *r, const char *field, const char *text, bool required, int32_t fallback,
           int32_t *day_out)
 {
