@@ -154,7 +154,8 @@ s_claimed_agent (const Pmo__Request *req)
 }
 
 static int
-s_access (const principal_t *who, const dispatch_entry_t *e, const Pmo__Request *req, pmo_reason_t *reason)
+s_access (const principal_t *who, bool authenticated, const dispatch_entry_t *e, const Pmo__Request *req,
+          pmo_reason_t *reason)
 {
     unsigned role = e->access & ACCESS_ROLE_MASK;
     if (role == 0)
@@ -162,12 +163,24 @@ s_access (const principal_t *who, const dispatch_entry_t *e, const Pmo__Request 
     char what[80];
     auth_describe (who, what, sizeof what);
     switch (who->kind) {
-    case PMO__PRINCIPAL_KIND__PRINCIPAL_OPERATOR:
-        if ((unsigned) who->role >= role)
-            return PMO_OK;
-        pmo_reason_set (reason, PMO_EDENIED, "", "principal %s (%s) may not %s: needs %s", who->name, what,
-                        e->name, s_role_name (role));
-        return PMO_EDENIED;
+    case PMO__PRINCIPAL_KIND__PRINCIPAL_OPERATOR: {
+        if ((unsigned) who->role < role) {
+            pmo_reason_set (reason, PMO_EDENIED, "", "principal %s (%s) may not %s: needs %s", who->name, what,
+                            e->name, s_role_name (role));
+            return PMO_EDENIED;
+        }
+        /*  Update ids are their sender's, for operators too: a manager
+         *  reporting as agent X would turn X's own later updates of the
+         *  same seqs into "duplicates", silently dropped.  (Without keys
+         *  nobody has a name of their own to check against.) */
+        const char *claimed = s_claimed_agent (req);
+        if (authenticated && claimed && *claimed && !streq (claimed, who->name)) {
+            pmo_reason_set (reason, PMO_EDENIED, "update", "principal %s (%s) may not %s as agent \"%.64s\": "
+                            "updates are sent under the sender's own name", who->name, what, e->name, claimed);
+            return PMO_EDENIED;
+        }
+        return PMO_OK;
+    }
     case PMO__PRINCIPAL_KIND__PRINCIPAL_AGENT:
         if (!(e->access & ACCESS_AGENT)) {
             pmo_reason_set (reason, PMO_EDENIED, "", "principal %s (%s) may not %s: agents send updates only",
@@ -223,7 +236,7 @@ auth_admit (broker_t *broker, pmo_txn_t **txn_p, auth_peer_t *peer, const dispat
     }
     int rc = peer->is_secure ? s_resolve (broker, txn_p, peer, reason) : PMO_OK;
     if (rc == PMO_OK)
-        rc = s_access (who, entry, req, reason);
+        rc = s_access (who, peer->is_secure, entry, req, reason);
     peer->audit_denial = rc == PMO_EDENIED;
     return rc;
 }

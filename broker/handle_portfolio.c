@@ -226,6 +226,11 @@ handle_project_add (req_t *r)
     int rc = s_code (r, "code", p.code);
     if (!rc)
         rc = s_check_project (r, &p);
+    /*  Closed means closed through `project close`, with its closure
+     *  record and lessons; a project recorded as cancelled needs none. */
+    if (!rc && p.status == PMO__PROJECT_STATUS__PROJECT_CLOSED)
+        rc = req_fail (r, PMO_EINVAL, "status", "status: a new project cannot be closed; create it, then close it "
+                       "with `project close` (closure record and lessons)");
     if (!rc)
         rc = s_must_be_new (r, DB_PROJECTS, "project", p.code);
     Pmo__Template *tpl = NULL;  /* governance: created from a template */
@@ -288,9 +293,11 @@ handle_project_update (req_t *r)
     return rc ? rc : events_emit (r, "project.updated", p.code, PMO__EVENT__BODY_PROJECT_RECORD, &p);
 }
 
-/*  Milestone dates and weight, checked on the merged record. */
+/*  Milestone dates and weight, checked on the merged record.  A new actual
+ *  date is a fact, so it is not in the future (one kept from before is
+ *  left as it is). */
 static int
-s_check_milestone (req_t *r, const Pmo__Milestone *m)
+s_check_milestone (req_t *r, const Pmo__Milestone *m, bool new_actual)
 {
     int32_t day;
     int rc = req_date (r, "due", m->due, true, 0, &day);
@@ -298,6 +305,8 @@ s_check_milestone (req_t *r, const Pmo__Milestone *m)
         rc = req_date (r, "forecast", m->forecast, false, 0, &day);
     if (!rc)
         rc = req_date (r, "actual", m->actual, false, 0, &day);
+    if (!rc && new_actual && m->actual)
+        rc = req_not_future (r, "actual", m->actual, day);
     if (!rc && m->has_weight)
         rc = pmo_check_range ("weight", m->weight, 0, PMO_MAX_WEIGHT, &r->reason);
     return rc;
@@ -323,7 +332,7 @@ handle_milestone_add (req_t *r)
     if (!rc)
         rc = s_text (r, "name", m.name, PMO_MAX_NAME_BYTES, true);
     if (!rc)
-        rc = s_check_milestone (r, &m);
+        rc = s_check_milestone (r, &m, true);
     if (rc)
         return rc;
     pmo_key_t k;
@@ -379,7 +388,7 @@ handle_milestone_update (req_t *r)
         m.has_weight = true;
         m.weight = u->weight;
     }
-    rc = s_check_milestone (r, &m);
+    rc = s_check_milestone (r, &m, u->actual && *u->actual);
     if (!rc)
         rc = governance_check_milestone_update (r, old, &m);
     if (rc)

@@ -243,6 +243,33 @@ main (void)
     REQ (rkq, RISK_ADD, risk_add, &rk);
     s_denied (ca, &rkq, "principal agent-a (agent of team TA) may not risk_add: agents send updates only");
     pmo_client_close (&ca);
+    /*  A manager may report, but under its own name: under agent-a's id,
+     *  agent-a's own seq 3000 would later be taken for a resend. */
+    pmo_client_t *cm = tkey_client (&e, &km);
+    REQUIRE (cm != NULL);
+    Pmo__TimeEntry mt = PMO__TIME_ENTRY__INIT;
+    mt.person = (char *) "pa";
+    mt.project = (char *) "PA";
+    mt.date = (char *) "2026-11-19";
+    mt.has_minutes = true;
+    mt.minutes = 15;
+    Pmo__UpdateId mu = PMO__UPDATE_ID__INIT;
+    mu.agent = (char *) "agent-a";
+    mu.has_seq = true;
+    mu.seq = 3000;
+    REQ (mtq, TIME, time, &mt);
+    mtq.update = &mu;
+    s_denied (cm, &mtq, "update: principal max (manager) may not time as agent \"agent-a\": updates are sent under "
+                        "the sender's own name");
+    pmo_client_close (&cm);
+    rp = s_time (ca = tkey_client (&e, &ka), "agent-a", 3000, "pa", "PA");
+    REQUIRE (rp != NULL);
+    CHECK_EQ_I64 (rp->status, PMO__STATUS__STATUS_OK);
+    CHECK (!rp->duplicate);
+    pmo_wire_free (rp);
+    pmo_client_close (&ca);
+    free (mid);
+    mid = s_snapshot ();  /* agent-a's 30 minutes count; the rest must not */
 
     /*  Nothing refused changed anything: the projects are as they were
      *  (team TC, a manager's, is no project). */
