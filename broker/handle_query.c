@@ -516,10 +516,15 @@ handle_log (req_t *r)
         int rc = pmo_check_code ("project", q->project, &r->reason);
         if (rc)
             return rc;
+        /*  An empty page would read as "nothing happened" to a typo. */
+        pmo_key_t pk;
+        tables_key_code (&pk, q->project);
+        if (!tables_has (r->txn, DB_PROJECTS, &pk))
+            return req_fail (r, PMO_ENOTFOUND, "project", "project %s: not found", q->project);
         rc = s_project_events (r, q->project, since, limit, false, &v, &more);
         if (rc)
             return rc;
-    } else {
+    } else if (since < UINT64_MAX) {  /* since + 1 would wrap to the start */
         pmo_cursor_t *cur;
         int rc = pmo_cursor_open (r->txn, DB_EVENTS, &cur);
         if (rc)

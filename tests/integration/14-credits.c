@@ -5,7 +5,7 @@
  *  as of a past date.  A progress report that arrives late for an earlier
  *  day does not replace a newer one.  The dates of things done may be a
  *  day ahead of UTC (a team east of it), not more; a project is never
- *  created closed. */
+ *  created closed; the log past its end is empty, not the whole log. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -155,6 +155,14 @@ main (void)
                "pmoctl: status: a new project cannot be closed; create it, then close it with `project close` "
                "(closure record and lessons)\n");
     s_refused (RUN (CTL, "project", "show", "PX"), "pmoctl: project PX: not found\n");
+
+    /*  The log: past its last seq is empty (since + 1 must not wrap to the
+     *  start); an unknown project is not found, not an empty page. */
+    j = RUN_JSON (CTL, "log", "--json", "--since", "18446744073709551615");
+    REQUIRE (j != NULL);
+    CHECK_EQ_I64 ((long long) json_object_array_length (json_get (j, "events")), 0);
+    json_object_put (j);
+    s_refused (RUN (CTL, "log", "--project", "NOPE"), "pmoctl: project NOPE: not found\n");
 
     /*  Every figure that was stored is there exactly once. */
     j = RUN_JSON (CTL, "project", "show", "P1", "--json");
