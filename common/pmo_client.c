@@ -172,6 +172,13 @@ pmo_client_setup_keys (const char *key_file, const char *server_file, char *why,
     const char *env_key = getenv ("PMO_KEY"), *env_server = getenv ("PMO_SERVER_KEY");
     if (!key_file && env_key && *env_key)
         key_file = env_key;
+    /*  "none" (the help's word for pmod --insecure) is no file name, and it
+     *  wins over a server key from the environment: else it could not turn
+     *  CURVE off where PMO_KEY and PMO_SERVER_KEY are exported. */
+    if (key_file && streq (key_file, PMO_KEY_NONE)) {
+        pmo_client_set_creds (NULL);
+        return PMO_OK;
+    }
     if (!server_file && env_server && *env_server)
         server_file = env_server;
     if (!key_file && !server_file) {

@@ -4,27 +4,63 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pmo/pmo_wire.h"
 
+/*  The text goes in pieces that are never split: a UTF-8 character, an
+ *  escape, a number, "name=".  A piece that does not fit within limit
+ *  stops the output (cut); the caller then closes an open quote and adds
+ *  "…", for which limit keeps room.  buf NULL: only measures. */
 typedef struct {
     char *buf;
-    size_t n, len;
+    size_t len, limit;
+    bool is_cut;
+    bool is_in_quote;         /* an opening quote is out, its closing one not */
 } s_out_t;
+
+#define S_ELLIPSIS "\xe2\x80\xa6"  /* "…" */
+#define S_TAIL_MAX 4               /* a closing quote and the ellipsis */
+
+/*  Appends s (len bytes) whole, or nothing and marks the cut. */
+static bool
+s_put_piece (s_out_t *o, const char *s, size_t len)
+{
+    if (o->is_cut || o->len + len > o->limit) {
+        o->is_cut = true;
+        return false;
+    }
+    if (o->buf)
+        memcpy (o->buf + o->len, s, len);
+    o->len += len;
+    return true;
+}
 
 static void PMO_PRINTF (2, 3)
 s_put (s_out_t *o, const char *fmt, ...)
 {
-    if (o->len + 1 >= o->n)
-        return;
+    char piece[128];  /* numbers, field and enum names */
     va_list ap;
     va_start (ap, fmt);
-    int k = vsnprintf (o->buf + o->len, o->n - o->len, fmt, ap);
+    int k = vsnprintf (piece, sizeof piece, fmt, ap);
     va_end (ap);
     if (k > 0)
-        o->len = o->len + (size_t) k < o->n ? o->len + (size_t) k : o->n - 1;
+        s_put_piece (o, piece, (size_t) k < sizeof piece ? (size_t) k : sizeof piece - 1);
+}
+
+/*  Bytes of the UTF-8 character at s: its lead byte's length, as far as
+ *  continuation bytes follow (a stray byte is a piece of its own). */
+static size_t
+s_char_len (const char *s)
+{
+    unsigned char c = (unsigned char) *s;
+    size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    size_t n = 1;
+    while (n < want && ((unsigned char) s[n] & 0xc0) == 0x80)
+        n++;
+    return n;
 }
 
 static void
@@ -33,20 +69,20 @@ s_put_string (s_out_t *o, const char *s)
     bool plain = *s != '\0';
     for (const char *c = s; *c && plain; c++)
         plain = !(*c == ' ' || *c == '"' || *c == '=' || *c == '\\' || (unsigned char) *c < 0x20);
-    if (plain) {
-        s_put (o, "%s", s);
-        return;
-    }
-    s_put (o, "\"");
-    for (const char *c = s; *c; c++) {
-        if (*c == '"' || *c == '\\')
+    if (!plain)
+        o->is_in_quote = s_put_piece (o, "\"", 1);
+    for (const char *c = s; *c;) {
+        size_t n = s_char_len (c);
+        if (plain || !(*c == '"' || *c == '\\' || (unsigned char) *c < 0x20))
+            s_put_piece (o, c, n);
+        else if (*c == '"' || *c == '\\')
             s_put (o, "\\%c", *c);
-        else if ((unsigned char) *c < 0x20)
-            s_put (o, "\\x%02x", (unsigned char) *c);
         else
-            s_put (o, "%c", *c);
+            s_put (o, "\\x%02x", (unsigned char) *c);
+        c += n;
     }
-    s_put (o, "\"");
+    if (!plain && s_put_piece (o, "\"", 1))
+        o->is_in_quote = false;
 }
 
 static void s_put_fields (s_out_t *o, const ProtobufCMessage *msg, int depth);
@@ -114,9 +150,34 @@ pmo_describe (const ProtobufCMessage *msg, char *buf, size_t n)
     if (n == 0)
         return buf;
     buf[0] = '\0';
-    s_out_t o = {buf, n, 0};
-    if (msg)
-        s_put_fields (&o, msg, 0);
+    if (!msg)
+        return buf;
+    s_out_t size = {NULL, 0, SIZE_MAX, false, false};
+    s_put_fields (&size, msg, 0);
+    bool fits = size.len < n;
+    s_out_t o = {buf, 0, fits ? n - 1 : n - 1 > S_TAIL_MAX ? n - 1 - S_TAIL_MAX : 0, false, false};
+    s_put_fields (&o, msg, 0);
+    if (!fits) {
+        o.limit = n - 1;
+        o.is_cut = false;
+        if (o.is_in_quote)
+            s_put_piece (&o, "\"", 1);
+        s_put_piece (&o, S_ELLIPSIS, strlen (S_ELLIPSIS));
+    }
+    buf[o.len] = '\0';
+    return buf;
+}
+
+char *
+pmo_text_shorten (char *buf, size_t max)
+{
+    size_t len = strlen (buf);
+    if (len <= max)
+        return buf;
+    size_t keep = max - strlen (S_ELLIPSIS);
+    while (keep > 0 && ((unsigned char) buf[keep] & 0xc0) == 0x80)
+        keep--;  /* back to the start of the character cut through */
+    memcpy (buf + keep, S_ELLIPSIS, sizeof S_ELLIPSIS);
     return buf;
 }
 

@@ -28,7 +28,6 @@
 
 #define S_BUF_SIZE (64 * 1024)
 #define S_HUGE ((size_t) 2 << 20)   /* a transparent huge page */
-#define S_MAX_TYPES 32
 
 enum {
     S_IS_MONEY = 1,           /* int64 "<x>_minor": "<x>" follows with a currency */
@@ -57,8 +56,11 @@ typedef struct {
     bool hold;                /* keep all of it until s_writer_end           */
     char *buf;
     size_t n, cap;
-    s_type_info_t types[S_MAX_TYPES];
-    size_t n_types;
+    /*  Every type met in this call, each allocated on its own: callers up
+     *  the stack hold pointers to them, so none moves or is ever dropped
+     *  before s_writer_end.  The schema bounds how many there are. */
+    s_type_info_t **types;
+    size_t n_types, cap_types;
 } s_writer_t;
 
 static void
@@ -256,23 +258,19 @@ s_put_padded (s_writer_t *w, const char *k, size_t len)
         s_put (w, k, len);
 }
 
-/*  The field table of d, built on first use in this call. */
+/*  The field table of d, built on first use in this call and kept to
+ *  its end. */
 static const s_type_info_t *
 s_type (s_writer_t *w, const ProtobufCMessageDescriptor *d)
 {
     for (size_t i = 0; i < w->n_types; i++)
-        if (w->types[i].d == d)
-            return &w->types[i];
-    /*  A full table would only mean a slower rebuild, but pmo has fewer
-     *  message types on any one path than it holds. */
-    s_type_info_t *t = &w->types[w->n_types < S_MAX_TYPES ? w->n_types++ : S_MAX_TYPES - 1];
-    if (t->d) {
-        for (unsigned j = 0; j < t->d->n_fields; j++) {
-            free (t->fields[j].key);
-            free (t->fields[j].money_key);
-        }
-        free (t->fields);
+        if (w->types[i]->d == d)
+            return w->types[i];
+    if (w->n_types == w->cap_types) {
+        w->cap_types = w->cap_types ? w->cap_types * 2 : 32;
+        w->types = pmo_realloc (w->types, w->cap_types * sizeof *w->types);
     }
+    s_type_info_t *t = w->types[w->n_types++] = pmo_calloc (1, sizeof *t);
     t->d = d;
     const ProtobufCFieldDescriptor *cf = protobuf_c_message_descriptor_get_field_by_name (d, "currency");
     t->currency = cf && cf->type == PROTOBUF_C_TYPE_STRING && cf->label != PROTOBUF_C_LABEL_REPEATED ? cf : NULL;
@@ -297,7 +295,7 @@ static const s_type_info_t *
 s_sub_type (s_writer_t *w, const s_type_info_t *t, unsigned i)
 {
     s_field_info_t *fi = &t->fields[i];
-    if (!fi->sub || fi->sub->d != t->d->fields[i].descriptor)  /* a slot reused when the table was full */
+    if (!fi->sub)  /* never stale: a type's table lives as long as the call */
         fi->sub = s_type (w, t->d->fields[i].descriptor);
     return fi->sub;
 }
@@ -413,8 +411,8 @@ s_writer_new (FILE *out, bool hold, size_t cap)
     w->cap = hold && cap > S_BUF_SIZE ? cap : S_BUF_SIZE;
     w->buf = s_buf_new (w->cap);
     w->n = 0;
-    w->n_types = 0;
-    memset (w->types, 0, sizeof w->types);
+    w->types = NULL;
+    w->n_types = w->cap_types = 0;
     return w;
 }
 
@@ -427,12 +425,15 @@ s_writer_end (s_writer_t *w, bool ok)
         s_flush (w);
     int rc = !ok || ferror (w->out) ? -1 : 0;
     for (size_t i = 0; i < w->n_types; i++) {
-        for (unsigned j = 0; j < w->types[i].d->n_fields; j++) {
-            free (w->types[i].fields[j].key);
-            free (w->types[i].fields[j].money_key);
+        s_type_info_t *t = w->types[i];
+        for (unsigned j = 0; j < t->d->n_fields; j++) {
+            free (t->fields[j].key);
+            free (t->fields[j].money_key);
         }
-        free (w->types[i].fields);
+        free (t->fields);
+        free (t);
     }
+    free (w->types);
     free (w->buf);
     free (w);
     return rc;

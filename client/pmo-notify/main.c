@@ -5,6 +5,7 @@
  *  notify.c.  Exit codes: 0 done (signal, --count reached), 1 usage or a
  *  rejected request or an unwritable state file/stdout, 2 pmod unreachable
  *  within --timeout. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -56,15 +57,18 @@ s_usage (FILE *out)
         "  --since SEQ      start after event SEQ when there is no state file yet\n"
         "                   (default: from now on)\n"
         "  --count N        exit after handling N events\n"
-        "  --timeout MS     exit with status 2 when pmod does not answer within MS\n"
-        "                   (default: keep retrying, with warnings)\n"
+        "  --timeout MS     exit with status 2 when pmod does not answer the start-up\n"
+        "                   requests (ping, log replay) or the fetch of missed events\n"
+        "                   within MS (default: keep retrying, with warnings); while\n"
+        "                   live, a silent pmod is logged and pmo-notify keeps listening\n"
         "  --key FILE       this subscriber's secret key ($PMO_KEY); none: no CURVE\n"
         "  --server-key FILE pmod's public key, DATA/server.key.pub ($PMO_SERVER_KEY)\n"
         "  --log-level L    error, warn, info or debug ($PMO_LOG, default warn)\n"
         "  --help           this text\n"
         "\n"
         "Text line: <time> #<seq> <topic> <project|-> <summary> [by <actor>]\n"
-        "Exit status: 0 done, 1 usage or rejected, 2 pmod unreachable within --timeout.\n",
+        "Exit status: 0 done, 1 usage, a rejected request or a refused key, 2 pmod\n"
+        "unreachable within --timeout.\n",
         PMO_DEFAULT_EVENTS, PMO_DEFAULT_ENDPOINT);
 }
 
@@ -191,10 +195,14 @@ main (int argc, char **argv)
             code = s_usage_error (argv[optind - 1] ? argv[optind - 1] : "?", NULL,
                                   "missing value");
             goto out;
-        default:
-            code = s_usage_error (argv[optind - 1] ? argv[optind - 1] : "?", NULL,
-                                  "unknown option");
+        default: {
+            /*  Inside a cluster ("-xy") optind has not moved on: name the
+             *  letter, not the argument before it. */
+            char letter[3] = {'-', (char) optopt, '\0'};
+            bool is_short = optopt > 0 && optopt < 128 && isprint (optopt);
+            code = s_usage_error (is_short ? letter : argv[optind - 1], NULL, "unknown option");
             goto out;
+        }
         }
     }
     if (optind < argc) {

@@ -132,10 +132,22 @@ s_save (notify_t *self)
 }
 
 //  --------------------------------------------------------------------------
+//  pmod refused our CURVE key in the handshake: asking again cannot help
+//  until an admin enrols it, so the run ends (the words are pmoctl's).
+
+static void
+s_fail_refused (notify_t *self)
+{
+    s_fail (self, 1, "pmod at %s refused this key (not enrolled, or revoked): ask an admin to run "
+            "pmoctl key enrol", self->endpoint);
+}
+
+//  --------------------------------------------------------------------------
 //  Asks pmod, retrying with backoff while it does not answer.  Without
 //  --timeout it retries for ever (a daemon waits for its service), with a
 //  warning per attempt; with --timeout it fails with exit code 2 once that
-//  long has passed.  On PMO_OK *reply_p is a STATUS_OK reply the caller owns.
+//  long has passed.  A refused key fails at once with exit code 1.  On
+//  PMO_OK *reply_p is a STATUS_OK reply the caller owns.
 //  Returns PMO_OK, EINTR (stop requested) or another rc after s_fail.
 
 static int
@@ -156,6 +168,10 @@ s_call (notify_t *self, Pmo__Request *req, const char *what, Pmo__Reply **reply_
         }
         Pmo__Reply *reply = NULL;
         int rc = pmo_client_call (self->client, req, (int) per_call, &reply);
+        if (rc == PMO_EDENIED) {
+            s_fail_refused (self);
+            return rc;
+        }
         if (rc == PMO_OK) {
             if (reply->status == PMO__STATUS__STATUS_OK) {
                 *reply_p = reply;
@@ -769,7 +785,9 @@ out:
 //  --------------------------------------------------------------------------
 //  The once-a-second duty when no event came: is pmod's newest seq beyond
 //  ours?  Best effort: a pmod that does not answer is logged once and the
-//  loop goes on listening (the SUB socket reconnects by itself).
+//  loop goes on listening (the SUB socket reconnects by itself), whatever
+//  --timeout says: that one bounds the calls we cannot go on without (the
+//  start and the filling of a gap), not a live subscriber's wait.
 
 static int
 s_idle_check (notify_t *self)
@@ -780,6 +798,10 @@ s_idle_check (notify_t *self)
     req.ping = &ping;
     Pmo__Reply *reply = NULL;
     int rc = pmo_client_call (self->client, &req, NOTIFY_CHECK_TIMEOUT_MS, &reply);
+    if (rc == PMO_EDENIED) {
+        s_fail_refused (self);  /* revoked while we ran: no later call can succeed */
+        return rc;
+    }
     if (rc) {
         if (rc == EINTR)
             return PMO_OK;

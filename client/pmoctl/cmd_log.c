@@ -6,17 +6,22 @@
  *  are kept until printed, so the text columns line up across pages and
  *  --json is a single document. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "pmo/pmo_json.h"
 #include "pmo/pmo_chain.h"
 #include "pmo/pmo_describe.h"
+#include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_money.h"
 #include "pmoctl.h"
 #include "cmd_governance.h"
 
 enum { L_SINCE, L_PROJECT, L_LIMIT, L_VERIFY };
+
+/*  Bytes of the SUMMARY column at most; a longer text is cut with "…". */
+#define LOG_SUMMARY_MAX 510
 
 const pmoctl_opt_t cmd_log_opts[] = {
     [L_SINCE] = {"since", "SEQ", false, "only events after seq SEQ (default 0: all)"},
@@ -27,22 +32,33 @@ const pmoctl_opt_t cmd_log_opts[] = {
     {NULL, NULL, false, NULL},
 };
 
+/*  Appends to the text in buf (n bytes): straight into the summary, so
+ *  that only the summary's own end cuts it (see pmoctl_event_row). */
+static void PMO_PRINTF (3, 4)
+s_append (char *buf, size_t n, const char *fmt, ...)
+{
+    size_t len = strlen (buf);
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (buf + len, n - len, fmt, ap);
+    va_end (ap);
+}
+
 /*  "ana 90 min 2026-11-20 design" */
 static void
-s_time_text (const Pmo__TimeEntry *t, char *buf, size_t n)
+s_append_time (const Pmo__TimeEntry *t, char *buf, size_t n)
 {
-    snprintf (buf, n, "%s %d min %s%s%s", pmoctl_str (t->person), (int) t->minutes,
-              pmoctl_str (t->date), t->activity && *t->activity ? " " : "", pmoctl_str (t->activity));
+    s_append (buf, n, "%s %d min %s%s%s", pmoctl_str (t->person), (int) t->minutes, pmoctl_str (t->date),
+              t->activity && *t->activity ? " " : "", pmoctl_str (t->activity));
 }
 
 /*  "1200.00 EUR material" */
 static void
-s_cost_text (const Pmo__CostEntry *c, char *buf, size_t n)
+s_append_cost (const Pmo__CostEntry *c, char *buf, size_t n)
 {
     char a[PMO_MONEY_FMT_MAX];
     pmoctl_fmt_money (c->amount_minor, c->currency, a, sizeof a);
-    snprintf (buf, n, "%s%s%s", a, c->category ? " " : "",
-              c->category ? pmo_wire_category_name (c->category) : "");
+    s_append (buf, n, "%s%s%s", a, c->category ? " " : "", c->category ? pmo_wire_category_name (c->category) : "");
 }
 
 /*  A short summary of the event's body, e.g. "ana 90 min 2026-11-20 dev",
@@ -136,36 +152,30 @@ s_summary (const Pmo__Event *ev, char *buf, size_t n)
         break;
     }
     case PMO__EVENT__BODY_POLICY: snprintf (buf, n, "policy changed"); break;
-    case PMO__EVENT__BODY_TIME_CORRECTED: {
-        char before[200], after[200];
-        s_time_text (ev->time_corrected->before, before, sizeof before);
-        s_time_text (ev->time_corrected->after, after, sizeof after);
-        snprintf (buf, n, "%s -> %s", before, after);
+    case PMO__EVENT__BODY_TIME_CORRECTED:
+        s_append_time (ev->time_corrected->before, buf, n);
+        s_append (buf, n, " -> ");
+        s_append_time (ev->time_corrected->after, buf, n);
         break;
-    }
-    case PMO__EVENT__BODY_COST_CORRECTED: {
-        char before[128], after[128];
-        s_cost_text (ev->cost_corrected->before, before, sizeof before);
-        s_cost_text (ev->cost_corrected->after, after, sizeof after);
-        snprintf (buf, n, "%s -> %s", before, after);
+    case PMO__EVENT__BODY_COST_CORRECTED:
+        s_append_cost (ev->cost_corrected->before, buf, n);
+        s_append (buf, n, " -> ");
+        s_append_cost (ev->cost_corrected->after, buf, n);
         break;
-    }
-    case PMO__EVENT__BODY_TIME_VOIDED: {
-        char entry[256];
-        s_time_text (ev->time_voided, entry, sizeof entry);
-        snprintf (buf, n, "voided: %s", entry);
+    case PMO__EVENT__BODY_TIME_VOIDED:
+        s_append (buf, n, "voided: ");
+        s_append_time (ev->time_voided, buf, n);
         break;
-    }
-    case PMO__EVENT__BODY_COST_VOIDED: {
-        char entry[128];
-        s_cost_text (ev->cost_voided, entry, sizeof entry);
-        snprintf (buf, n, "voided: %s", entry);
+    case PMO__EVENT__BODY_COST_VOIDED:
+        s_append (buf, n, "voided: ");
+        s_append_cost (ev->cost_voided, buf, n);
         break;
-    }
     default:
-        /*  Kinds without a text of their own: their fields, from the schema. */
+        /*  Kinds without a text of their own: their fields, from the schema,
+         *  cut by pmo_describe itself (it keeps quotes closed), one byte
+         *  short of n so that s_summary's caller leaves it as it is. */
         if (!pmoctl_governance_summary (ev, buf, n))
-            pmo_describe (pmo_event_body (ev), buf, n);
+            pmo_describe (pmo_event_body (ev), buf, n - 1);
         break;
     }
 }
@@ -184,9 +194,13 @@ pmoctl_event_columns (out_table_t *t)
 void
 pmoctl_event_row (out_table_t *t, const Pmo__Event *ev)
 {
-    char when[25], summary[512];
+    /*  Two bytes over: a summary that filled it was longer than the column
+     *  takes, and is cut on a character boundary, not where snprintf
+     *  stopped (inside a UTF-8 character). */
+    char when[25], summary[LOG_SUMMARY_MAX + 2];
     pmoctl_fmt_time (ev->at_ms, when);
     s_summary (ev, summary, sizeof summary);
+    pmo_text_shorten (summary, LOG_SUMMARY_MAX);
     out_table_row (t);
     out_table_cellf (t, "%" PRIu64, ev->seq);
     out_table_cell (t, when);

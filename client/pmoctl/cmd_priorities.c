@@ -118,9 +118,7 @@ cmd_priorities (pmoctl_t *ctl)
     const char *cur = ctl->opt[PRI_CURRENCY];
     if (ctl->opt[PRI_BUDGET]) {
         if (pmoctl_parse_money ("--budget", ctl->opt[PRI_BUDGET], cur, &q.budget_minor, currency) != PMO_OK)
-            return PMOCTL_EXIT_USAGE;
-        if (cur && !streq (cur, currency))
-            return pmoctl_fail ("--budget: %s differs from --currency %s", currency, cur);
+            return PMOCTL_EXIT_USAGE;  /* also when it differs from --currency */
         q.has_budget_minor = true;
         q.currency = currency;
     } else if (cur) {

@@ -5,6 +5,8 @@
  *  leaves the rules (codes, ranges, the life cycle's structure, the RAG
  *  keys) to pmod, whose reason is printed when it refuses.  Every add of a
  *  name stores its next version. */
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -217,14 +219,144 @@ s_rag (json_object *root, s_pool_t *pool, Pmo__TemplateAdd *add)
     return PMOCTL_EXIT_OK;
 }
 
+/*  "line 3, column 7" of offset at in text. */
+static void
+s_where (const char *text, size_t at, char *buf, size_t n)
+{
+    unsigned line = 1, column = 1;
+    for (size_t i = 0; i < at; i++, column++)
+        if (text[i] == '\n') {
+            line++;
+            column = 0;
+        }
+    snprintf (buf, n, "line %u, column %u", line, column);
+}
+
+/*  Past a JSON number at text[i] (json-c has read it already). */
+static size_t
+s_skip_number (const char *text, size_t i)
+{
+    while (text[i + 1] && strchr ("0123456789.eE+-", text[i + 1]))
+        i++;
+    return i;
+}
+
+/*  What strict json-c still lets through, in text it has parsed: \u0000,
+ *  which it keeps in a value (that pmo's C strings would cut) and cuts a
+ *  key at; single quotes; a raw control character in a string; NaN and
+ *  Infinity.  Returns NULL, or why, with *at the offset. */
+static const char *
+s_not_strict (const char *text, size_t len, size_t *at)
+{
+    bool is_in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        *at = i;
+        if (is_in_string) {
+            if (c == '"')
+                is_in_string = false;
+            else if ((unsigned char) c < 0x20)
+                return "a control character inside a string (write it as \\n, \\t or \\u00XX)";
+            else if (c == '\\' && strncmp (text + i + 1, "u0000", 5) == 0)
+                return "a string holds \\u0000 (NUL), which pmo cannot store";
+            else if (c == '\\')
+                i++;  /* the escaped character */
+        } else if (c == '"')
+            is_in_string = true;
+        else if (c == '\'')
+            return "a single-quoted string (JSON strings take double quotes)";
+        else if (c == '-' || isdigit ((unsigned char) c))
+            i = s_skip_number (text, i);
+        else if (isalpha ((unsigned char) c)) {
+            size_t n = 1;
+            while (isalpha ((unsigned char) text[i + n]))
+                n++;
+            if (!(n == 4 && (strncmp (text + i, "true", 4) == 0 || strncmp (text + i, "null", 4) == 0))
+                && !(n == 5 && strncmp (text + i, "false", 5) == 0))
+                return "a bare word (JSON has true, false and null; text goes in double quotes)";
+            i += n - 1;
+        }
+    }
+    return NULL;
+}
+
+/*  Reads at most this much: a template is a few KB, and a request of more
+ *  than PMO_MAX_REQUEST_BYTES would be refused anyway. */
+#define TEMPLATE_FILE_MAX (1024 * 1024)
+
+/*  The whole file, NUL-terminated, in a buffer the caller frees; NULL
+ *  after one line on stderr. */
+static char *
+s_read_file (const char *path, size_t *len)
+{
+    FILE *f = fopen (path, "rb");
+    if (!f) {
+        pmoctl_fail ("--file: %s: %s", path, strerror (errno));
+        return NULL;
+    }
+    char *text = pmo_malloc (TEMPLATE_FILE_MAX + 1);
+    *len = fread (text, 1, TEMPLATE_FILE_MAX + 1, f);
+    int error = ferror (f) ? errno : 0;
+    fclose (f);
+    const char *why = error ? strerror (error) : *len > TEMPLATE_FILE_MAX ? "larger than 1 MB, not a template" : NULL;
+    if (why) {
+        pmoctl_fail ("--file: %s: %s", path, why);
+        free (text);
+        return NULL;
+    }
+    text[*len] = '\0';
+    return text;
+}
+
+/*  The JSON in path, read strictly: one value and nothing after it but
+ *  blanks, no comments, no trailing commas, no NUL.  NULL after one line
+ *  on stderr. */
+static json_object *
+s_parse_file (const char *path)
+{
+    size_t len = 0;
+    char *text = s_read_file (path, &len);
+    if (!text)
+        return NULL;
+    char where[48];
+    json_object *root = NULL;
+    const char *nul = memchr (text, '\0', len);
+    if (nul) {
+        s_where (text, (size_t) (nul - text), where, sizeof where);
+        pmoctl_fail ("--file: %s: not JSON text: a NUL byte at %s", path, where);
+        goto out;
+    }
+    json_tokener *tok = json_tokener_new ();
+    json_tokener_set_flags (tok, JSON_TOKENER_STRICT);
+    /*  The terminating NUL too: it tells the tokener the text ends there. */
+    root = json_tokener_parse_ex (tok, text, (int) len + 1);
+    size_t end = json_tokener_get_parse_end (tok);
+    enum json_tokener_error error = json_tokener_get_error (tok);
+    json_tokener_free (tok);
+    size_t at = end;
+    const char *why = !root && error == json_tokener_success ? "null, not an object"
+                      : !root ? json_tokener_error_desc (error)
+                      : end < len ? "text after the JSON value"
+                                  : s_not_strict (text, len, &at);
+    if (why) {
+        s_where (text, at, where, sizeof where);
+        pmoctl_fail ("--file: %s: not valid JSON: %s at %s", path, why, where);
+        json_object_put (root);
+        root = NULL;
+    }
+out:
+    free (text);
+    return root;
+}
+
 int
 cmd_template_add (pmoctl_t *ctl)
 {
     static const char *const keys[] = {"name", "description", "milestones", "phases", "rag", NULL};
     const char *path = ctl->opt[ADD_FILE];
-    json_object *root = json_object_from_file (path);
+    json_object *root = s_parse_file (path);
     if (!root)
-        return pmoctl_fail ("--file: %s: not readable as JSON (%s)", path, json_util_get_last_err ());
+        return PMOCTL_EXIT_USAGE;
     s_pool_t pool = {0};
     Pmo__Template t = PMO__TEMPLATE__INIT;
     Pmo__TemplateAdd add = PMO__TEMPLATE_ADD__INIT;

@@ -501,6 +501,51 @@ s_scan (int argc, char **argv, s_scan_t *scan)
 
 /*  ---- parsing a command line ----------------------------------------------------- */
 
+/*  The argument that holds the short option letter getopt refused: inside
+ *  a cluster ("-0.5") optind still points at it, after its last letter
+ *  one past it, so both are looked at.  NULL when neither holds it. */
+static const char *
+s_short_option_arg (int ac, char **av, int letter)
+{
+    for (int i = optind; i >= optind - 1 && i >= 1; i--)
+        if (i < ac && av[i][0] == '-' && av[i][1] != '-' && strchr (av[i] + 1, letter))
+            return av[i];
+    return NULL;
+}
+
+/*  "-0.5", "-.5", "-12": what a negative number looks like. */
+static bool
+s_is_negative_number (const char *s)
+{
+    if (s[0] != '-' || !s[1])
+        return false;
+    for (const char *p = s + 1; *p; p++)
+        if (!isdigit ((unsigned char) *p) && *p != '.')
+            return false;
+    return true;
+}
+
+/*  One line naming the option getopt refused: the letter of a short one
+ *  (with --, should it be a negative number), or the long one without
+ *  its =VALUE. */
+static int
+s_unknown_option (const char *name, int ac, char **av)
+{
+    if (optopt > 0 && optopt < 128 && isprint (optopt)) {
+        const char *arg = s_short_option_arg (ac, av, optopt);
+        if (arg && s_is_negative_number (arg))
+            return pmoctl_fail ("%s: '%s' reads as an option; for a negative number put -- before the "
+                                "arguments (pmoctl %s -- ...)", name, arg, name);
+        return pmoctl_fail ("%s: unknown option '-%c' (see pmoctl %s --help)", name, optopt, name);
+    }
+    const char *arg = av[optind - 1];
+    if (optopt >= G_ENDPOINT)  /* a known flag given =VALUE */
+        return pmoctl_fail ("%s: %.*s takes no value (see pmoctl %s --help)", name,
+                            (int) strcspn (arg, "="), arg, name);
+    return pmoctl_fail ("%s: unknown option '%.*s' (see pmoctl %s --help)", name, (int) strcspn (arg, "="),
+                        arg, name);
+}
+
 /*  Parses options and positionals for cmd from argv without the command
  *  words (av, ac; av is permuted).  Returns PMOCTL_EXIT_OK or prints one line
  *  and returns PMOCTL_EXIT_USAGE. */
@@ -552,10 +597,7 @@ s_parse (pmoctl_t *ctl, int ac, char **av)
             rc = pmoctl_fail ("%s: %s needs a value (see pmoctl %s --help)", name, av[optind - 1],
                               name);
             break;
-        case '?':
-            rc = pmoctl_fail ("%s: unknown option '%s' (see pmoctl %s --help)", name,
-                              av[optind - 1], name);
-            break;
+        case '?': rc = s_unknown_option (name, ac, av); break;
         default:
             /*  A flag (no metavar) is present as "". */
             ctl->opt[key - G_CMD_BASE] = optarg ? optarg : "";
@@ -769,6 +811,13 @@ pmoctl_parse_money (const char *flag, const char *s, const char *currency, int64
         return PMO_EINVAL;
     }
     int rc = pmo_money_parse (s, currency, minor, code);
+    if (rc == PMO_OK && currency && !streq (code, currency)) {
+        /*  The amount's own code wins in pmo_money_parse; two codes that
+         *  differ are a mistake to point out, not to settle silently. */
+        pmoctl_fail ("%s: '%s' is in %s, but --currency says %s: give the currency once", flag, s, code,
+                     currency);
+        return PMO_EINVAL;
+    }
     if (rc == PMO_OK)
         return PMO_OK;
     int64_t probe;

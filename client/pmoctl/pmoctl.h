@@ -136,7 +136,8 @@ int pmoctl_fail (const char *fmt, ...) PMO_PRINTF (1, 2);
 /*  s must be a strict YYYY-MM-DD. */
 int pmoctl_check_date (const char *flag, const char *s);
 /*  An amount "85.00 EUR", or a bare number when currency (a --currency
- *  value) is given.  Sets *minor and code. */
+ *  value) is given; an amount whose code differs from currency is refused.
+ *  Sets *minor and code. */
 int pmoctl_parse_money (const char *flag, const char *s, const char *currency, int64_t *minor,
                         char code[4]);
 /*  A whole number 0..max. */

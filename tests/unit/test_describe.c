@@ -56,13 +56,75 @@ s_nested_repeated_and_cut (void)
     char buf[256];
     CHECK_STR (pmo_describe (&v.base, buf, sizeof buf), "project={code=APOLLO} milestones=[2 items]");
 
-    char small[12];
-    CHECK_STR (pmo_describe (&v.base, small, sizeof small), "project={co");
-    CHECK (strlen (small) == sizeof small - 1);
+    /*  Cut between pieces, "…" (3 bytes) marking it, within the buffer. */
+    char small[16];
+    CHECK_STR (pmo_describe (&v.base, small, sizeof small), "project={\xe2\x80\xa6");
+    CHECK (strlen (small) < sizeof small);
 
     Pmo__Event empty = PMO__EVENT__INIT;
     CHECK (pmo_event_body (&empty) == NULL);
     CHECK_STR (pmo_describe (NULL, buf, sizeof buf), "");
+}
+
+/*  Well-formed UTF-8 (every lead byte followed by its continuation bytes). */
+static bool
+s_valid_utf8 (const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *) s; *p;) {
+        size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 0;
+        if (n == 0)
+            return false;
+        for (size_t i = 1; i < n; i++)
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+        p += n;
+    }
+    return true;
+}
+
+/*  A text cut short: never inside a UTF-8 character or an escape, a
+ *  quoted string closed, "…" at the end; one that fits exactly is whole. */
+static void
+s_cut_multibyte (void)
+{
+    Pmo__Risk r = PMO__RISK__INIT;
+    r.title = (char *) "\xc3\xa9t\xc3\xa9 \xe2\x82\xac\xe2\x82\xac\xe2\x82\xac";  /* "été €€€" */
+    char buf[64];
+    /*  Whole: title="été €€€" is 8 + 15 = 23 bytes. */
+    CHECK_STR (pmo_describe (&r.base, buf, 24), "title=\"\xc3\xa9t\xc3\xa9 \xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\"");
+    /*  One byte short: 22 bytes leave 18 for text, which ends inside the
+     *  second euro sign: cut before it, quote closed, then "…". */
+    CHECK_STR (pmo_describe (&r.base, buf, 23),
+               "title=\"\xc3\xa9t\xc3\xa9 \xe2\x82\xac\"\xe2\x80\xa6");
+    /*  Inside the first "é": cut before it. */
+    CHECK_STR (pmo_describe (&r.base, buf, 13), "title=\"\"\xe2\x80\xa6");
+    /*  Every size: valid UTF-8, quotes balanced, within the buffer. */
+    r.title = (char *) "a \"b\" \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 c";
+    for (size_t n = 1; n < sizeof buf; n++) {
+        pmo_describe (&r.base, buf, n);
+        size_t len = strlen (buf);
+        CHECK (len < n);
+        size_t quotes = 0;
+        for (size_t i = 0; i < len; i++)
+            quotes += buf[i] == '"' && (i == 0 || buf[i - 1] != '\\');
+        CHECK (quotes % 2 == 0);
+        CHECK (s_valid_utf8 (buf));
+        bool is_whole = n > 27;  /* the whole text is 27 bytes */
+        CHECK (is_whole ? len == 27 : n < 4 || (len >= 3 && strcmp (buf + len - 3, "\xe2\x80\xa6") == 0));
+    }
+}
+
+/*  pmo_text_shorten: what a fixed-size snprintf made of a long summary. */
+static void
+s_shorten (void)
+{
+    char buf[16];
+    snprintf (buf, sizeof buf, "%s", "ab \xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac");  /* 15 bytes, whole */
+    CHECK_STR (pmo_text_shorten (buf, 15), "ab \xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac");
+    CHECK_STR (pmo_text_shorten (buf, 14), "ab \xe2\x82\xac\xe2\x82\xac\xe2\x80\xa6");
+    snprintf (buf, sizeof buf, "%s", "abcdefgh");
+    CHECK_STR (pmo_text_shorten (buf, 8), "abcdefgh");
+    CHECK_STR (pmo_text_shorten (buf, 5), "ab\xe2\x80\xa6");
 }
 
 int
@@ -70,5 +132,7 @@ main (void)
 {
     s_scalars_and_enums ();
     s_nested_repeated_and_cut ();
+    s_cut_multibyte ();
+    s_shorten ();
     return harness_report ();
 }

@@ -41,11 +41,15 @@ int pmo_client_open (const char *endpoint, pmo_client_t **client_p);
 /*  The same with explicit credentials (NULL: a plain connection). */
 int pmo_client_open_creds (const char *endpoint, const pmo_curve_creds_t *creds, pmo_client_t **client_p);
 
+/*  The key file name that means "no CURVE" (--key none, PMO_KEY=none). */
+#define PMO_KEY_NONE "none"
+
 /*  Loads the CURVE credentials every later connection of this process
  *  uses: key_file (the client's secret key) and server_file (pmod's public
- *  key), each NULL for $PMO_KEY / $PMO_SERVER_KEY.  Neither given: plain
- *  connections (a pmod run with --insecure).  Returns PMO_OK or an rc with
- *  one sentence in why (a missing half, an unreadable or exposed file). */
+ *  key), each NULL for $PMO_KEY / $PMO_SERVER_KEY.  Neither given, or a
+ *  key_file of PMO_KEY_NONE (whatever the server key): plain connections
+ *  (a pmod run with --insecure).  Returns PMO_OK or an rc with one
+ *  sentence in why (a missing half, an unreadable or exposed file). */
 int pmo_client_setup_keys (const char *key_file, const char *server_file, char *why, size_t why_len);
 /*  Sets (copies) or, with NULL, clears the process-wide credentials. */
 void pmo_client_set_creds (const pmo_curve_creds_t *creds);
