@@ -8,6 +8,8 @@
  *       drop the connection (a fresh one carries no stale replies) and send
  *       the window again from that seq; the wait doubles up to 30 s while
  *       pmod stays silent and returns to `resend` at its first answer;
+ *       "busy" or "full" answers hold the sends for the wait and double it
+ *       once per hold, however many updates of the window they answer;
  *    4. heartbeat (every heartbeat s, not stored, its answer optional);
  *    5. stop checks for the mode;
  *    6. wait on the socket until the nearest deadline;
@@ -44,6 +46,7 @@ typedef struct {
     uint64_t corr;
     int64_t sent_ms;          /* monotonic */
     bool is_from_file;        /* a spool record: its rejection is logged by the spool */
+    bool is_dup_suspect;      /* "duplicate" can only mean its id was used before */
 } s_flight_t;
 
 struct agent {
@@ -56,6 +59,7 @@ struct agent {
     s_flight_t *flights;      /* in flight, in send (= seq) order */
     size_t n_flights;
     uint64_t sent_upto;       /* highest seq sent on this connection */
+    uint64_t sent_max;        /* highest seq sent by this process */
     int resend_cur;           /* current resend wait, ms */
     int64_t waiting_since;    /* monotonic: last answer, or first send after none */
     bool is_waiting;          /* some update is sent and unanswered (across resends) */
@@ -207,17 +211,25 @@ s_flight_remove (agent_t *self, size_t i)
 }
 
 /*  Schedules a resend from seq after the current wait: pmod is alive but
- *  asked us to slow down (busy) or cannot write (full). */
-static void
+ *  asked us to slow down (busy) or cannot write (full).  A window of
+ *  updates in flight is answered busy one by one: only the first answer of
+ *  a hold sets it and doubles the wait, the rest join it, so one episode
+ *  costs one doubling, not one per update.  Returns true for that first. */
+static bool
 s_hold (agent_t *self, uint64_t seq, int64_t now)
 {
-    if (!self->has_restart || seq < self->restart_seq)
-        self->restart_seq = seq;
-    self->has_restart = true;
     self->is_waiting = true;
+    if (self->has_restart) {
+        if (seq < self->restart_seq)
+            self->restart_seq = seq;
+        return false;
+    }
+    self->restart_seq = seq;
+    self->has_restart = true;
     self->hold_until = now + self->resend_cur;
     self->resend_cur = self->resend_cur * 2 > S_RESEND_MAX_MS ? S_RESEND_MAX_MS
                                                                : self->resend_cur * 2;
+    return true;
 }
 
 static void
@@ -235,6 +247,7 @@ s_on_reply (agent_t *self, Pmo__Reply *reply, int64_t now)
     }
     uint64_t seq = self->flights[i].seq;
     bool is_from_file = self->flights[i].is_from_file;
+    bool is_dup_suspect = self->flights[i].is_dup_suspect;
     s_flight_remove (self, (size_t) i);
     self->waiting_since = now;
     if (self->is_silent) {
@@ -247,7 +260,12 @@ s_on_reply (agent_t *self, Pmo__Reply *reply, int64_t now)
     switch (st) {
     case PMO__STATUS__STATUS_OK:
         self->resend_cur = self->opts.resend_ms;
-        if (reply->duplicate)
+        if (reply->duplicate && is_dup_suspect)
+            pmo_log_warn ("update seq=%llu was answered \"duplicate\" on its first send, so it "
+                          "was NOT booked: agent id %s already used this seq (another state "
+                          "directory for the same agent id?)",
+                          (unsigned long long) seq, outbox_agent (self->outbox));
+        else if (reply->duplicate)
             pmo_log_debug ("update seq=%llu acknowledged again (duplicate)",
                            (unsigned long long) seq);
         s_ack (self, seq, NULL);
@@ -255,14 +273,19 @@ s_on_reply (agent_t *self, Pmo__Reply *reply, int64_t now)
             s_watch_settle (self, PMO_OK, NULL);
         break;
     case PMO__STATUS__STATUS_BUSY:
-    case PMO__STATUS__STATUS_FULL:
+    case PMO__STATUS__STATUS_FULL: {
         /*  Not a verdict on the update: keep it and try again later. */
-        pmo_log_warn ("pmod at %s: %s; update seq=%llu kept, sending again in %d ms",
-                      self->opts.endpoint, reason, (unsigned long long) seq, self->resend_cur);
+        int hold_ms = self->resend_cur;
+        if (s_hold (self, seq, now))
+            pmo_log_warn ("pmod at %s: %s; update seq=%llu and later kept, sending again in %d ms",
+                          self->opts.endpoint, reason, (unsigned long long) seq, hold_ms);
+        else
+            pmo_log_debug ("pmod at %s: %s; update seq=%llu kept", self->opts.endpoint, reason,
+                           (unsigned long long) seq);
         if (seq == self->watch_seq && st == PMO__STATUS__STATUS_FULL)
             s_watch_settle (self, PMO_EFULL, reason);
-        s_hold (self, seq, now);
         break;
+    }
     default:
         self->resend_cur = self->opts.resend_ms;
         if (seq == self->watch_seq)
@@ -298,6 +321,19 @@ s_receive (agent_t *self)
 //  --------------------------------------------------------------------------
 //  Sending
 
+/*  True when pmod may answer "duplicate" for the request's content rather
+ *  than its id: an entry under a ref already booked alike, a void. */
+static bool
+s_has_ref (const Pmo__Request *req)
+{
+    switch (req->body_case) {
+    case PMO__REQUEST__BODY_TIME: return req->time && req->time->ref && *req->time->ref;
+    case PMO__REQUEST__BODY_COST: return req->cost && req->cost->ref && *req->cost->ref;
+    case PMO__REQUEST__BODY_VOID_ENTRY: return true;
+    default: return false;
+    }
+}
+
 static bool
 s_send_entry (void *arg, const outbox_entry_t *e)
 {
@@ -317,6 +353,7 @@ s_send_entry (void *arg, const outbox_entry_t *e)
     }
     int rc = pmo_client_send (self->client, req);
     uint64_t corr = req->corr;
+    bool has_ref = s_has_ref (req);
     pmo_wire_free (req);
     if (rc) {
         if (rc != PMO_EBUSY)
@@ -329,8 +366,15 @@ s_send_entry (void *arg, const outbox_entry_t *e)
         self->waiting_since = now;
         self->is_waiting = true;
     }
-    self->flights[self->n_flights++] = (s_flight_t) {e->seq, corr, now, e->file_id != 0};
+    /*  Sent for the first time, queued by this process (no other one can
+     *  have sent it) and deduplicated by its id alone: pmod cannot have
+     *  seen this update, so "duplicate" means its id was used before. */
+    bool is_first_send = e->seq > self->sent_max;
+    bool is_dup_suspect = is_first_send && e->is_own && !has_ref;
+    self->flights[self->n_flights++] = (s_flight_t) {e->seq, corr, now, e->file_id != 0, is_dup_suspect};
     self->sent_upto = e->seq;
+    if (is_first_send)
+        self->sent_max = e->seq;
     pmo_log_debug ("sent update seq=%llu kind=%s", (unsigned long long) e->seq,
                    record_kind_name (e->kind));
     return true;
@@ -488,9 +532,10 @@ agent_run (agent_t *self, agent_mode_t mode, uint64_t watch_seq)
                                                                     : self->opts.poll_ms);
         }
         //  1b. sources: each when due (--once: every one, once, at the start)
-        if (has_sources && (mode == AGENT_DAEMON ? now >= sources_next_due (self->sources)
-                                                 : !is_sourced)) {
-            sources_poll (self->sources, mode == AGENT_ONCE, NULL);
+        bool is_stopping = self->opts.stop && *self->opts.stop;  /* came during the scan? */
+        if (has_sources && !is_stopping
+            && (mode == AGENT_DAEMON ? now >= sources_next_due (self->sources) : !is_sourced)) {
+            sources_poll (self->sources, mode == AGENT_ONCE, self->opts.stop, NULL);
             is_sourced = true;
         }
         //  2. window, 3. resend

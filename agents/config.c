@@ -142,16 +142,33 @@ typedef struct {
     int line;                 /* lines handed to inih so far */
     int what_line;            /* line of what */
     char what[256];           /* the first error, without its location */
+    int long_line;            /* the first line longer than inih takes, or 0 */
+    int line_max;             /* ... which is this many bytes */
 } s_load_t;
 
-/*  fgets for inih, counting lines so the handler knows where it is. */
+/*  fgets for inih, counting lines so the handler knows where it is.  inih
+ *  reads into a buffer of num bytes (INI_MAX_LINE: 200 in Debian's build)
+ *  and takes the rest of a longer line as a line of its own: a truncated
+ *  value, then a comment or an error on the wrong line.  So a line longer
+ *  than num less "\r\n\0" ends the parse, and config_load says so. */
 static char *
 s_ini_reader (char *str, int num, void *stream)
 {
     s_load_t *ld = stream;
     char *got = fgets (str, num, ld->file);
-    if (got)
-        ld->line++;
+    if (!got)
+        return NULL;
+    ld->line++;
+    size_t len = strlen (str);
+    if (len && str[len - 1] == '\n')
+        len--;
+    if (len && str[len - 1] == '\r')
+        len--;
+    if (num > 3 && len > (size_t) num - 3) {
+        ld->long_line = ld->line;
+        ld->line_max = num - 3;
+        return NULL;
+    }
     return got;
 }
 
@@ -207,6 +224,11 @@ config_load (agent_config_t *cfg, const char *path, char *why, size_t why_len)
     s_load_t ld = {.cfg = cfg, .file = f};
     int line = ini_parse_stream (s_ini_reader, &ld, s_ini_handler, &ld);
     fclose (f);
+    if (line == 0 && ld.long_line) {  /* an error before it comes first */
+        pmo_why (why, why_len, "%s:%d: line longer than %d bytes", path, ld.long_line,
+                 ld.line_max);
+        return PMO_EINVAL;
+    }
     if (line == 0)
         return PMO_OK;
     if (line < 0) {

@@ -135,7 +135,8 @@ s_usage (FILE *out)
              "\n"
              "Commands:\n"
              "  time --person P --project C (--minutes N | --hours H) [--activity A]\n"
-             "       [--date D] [--note N]          book time (date defaults to today)\n"
+             "       [--date D] [--note N]          book time (date defaults to today, in the\n"
+             "                                      agent's time zone: TZ)\n"
              "  cost --project C --amount \"12.50 EUR\" [--currency EUR]\n"
              "       [--category labour|material|travel|contractor|other] [--date D] [--note N]\n"
              "                                      book a cost (no currency: the project's,\n"
@@ -332,6 +333,14 @@ s_configure (const s_args_t *a, agent_config_t *cfg)
 //  --------------------------------------------------------------------------
 //  One-shot commands
 
+/*  Today in the agent's time zone (TZ), not UTC's: east of UTC the team's
+ *  day begins before UTC's, and its work of that day must be bookable. */
+static int32_t
+s_local_today (void)
+{
+    return source_local_day (pmo_clock_now_ms () / 1000);
+}
+
 static int
 s_oneshot (const s_args_t *a, const agent_config_t *cfg)
 {
@@ -349,7 +358,7 @@ s_oneshot (const s_args_t *a, const agent_config_t *cfg)
         if (s_flags[i].kind == F_RECORD && a->values[i])
             record_set (&rec, s_flags[i].flag, a->values[i], RECORD_TEXT, NULL);
     record_request_t rr;
-    if (record_to_request (&rec, pmo_clock_today (), &rr, &why) != PMO_OK) {
+    if (record_to_request (&rec, s_local_today (), &rr, &why) != PMO_OK) {
         /*  The record's field names are the flags' names. */
         s_fail ("%s", why.text);
         goto out;

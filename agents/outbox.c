@@ -4,7 +4,10 @@
  *  agent seqs safe to dedup on: a seq is allocated in the same transaction
  *  that stores its entry, increases strictly and is never handed out twice,
  *  even after the outbox drains or the process restarts ("next_seq" is
- *  stored, not derived from the last key).
+ *  stored, not derived from the last key).  A new outbox starts at the wall
+ *  clock in microseconds, so it cannot reuse the seqs of an earlier outbox
+ *  of the same agent id (a lost state directory, a one-shot without
+ *  --state beside the daemon): pmod would take them for resends.
  *
  *  Must never: include lmdb.h, keep a value past its transaction, or send
  *  anything (the agent does that after the commit returns).
@@ -15,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "pmo/pmo_clock.h"
 #include "pmo/pmo_error.h"
@@ -53,6 +58,7 @@ struct outbox {
     outbox_reject_fn *reject_fn;
     void *reject_arg;
     bool has_sources;         /* the source databases exist (read-only opens) */
+    uint16_t writer;          /* stamped on the entries this open queues */
 };
 
 struct outbox_ingest {
@@ -112,7 +118,7 @@ s_put_u64 (pmo_txn_t *txn, const char *key, uint64_t value)
 /*  Decodes an outbox value.  A damaged one comes back with kind 0 and no
  *  request, so the sender can drop it with a reason instead of looping. */
 static void
-s_entry_decode (uint64_t seq, const pmo_val_t *v, outbox_entry_t *e)
+s_entry_decode (const outbox_t *self, uint64_t seq, const pmo_val_t *v, outbox_entry_t *e)
 {
     memset (e, 0, sizeof *e);
     e->seq = seq;
@@ -123,6 +129,7 @@ s_entry_decode (uint64_t seq, const pmo_val_t *v, outbox_entry_t *e)
     if (text_len > v->len - S_ENTRY_HEADER)
         return;
     e->kind = p[1];
+    e->is_own = (uint16_t) (p[2] << 8 | p[3]) == self->writer;
     e->file_id = s_get32 (p + 4);
     e->line = s_get32 (p + 8);
     e->queued_ms = (int64_t) pmo_be64_get (p + 12);
@@ -157,6 +164,8 @@ s_entry_encode (outbox_t *self, Pmo__Request *req, uint64_t seq, uint32_t file_i
     memset (p, 0, S_ENTRY_HEADER);
     p[0] = S_ENTRY_FORMAT;
     p[1] = (uint8_t) req->body_case;
+    p[2] = (uint8_t) (self->writer >> 8);
+    p[3] = (uint8_t) self->writer;
     s_put32 (p + 4, file_id);
     s_put32 (p + 8, line);
     pmo_be64_put (p + 12, (uint64_t) pmo_clock_now_ms ());
@@ -249,6 +258,30 @@ s_check_usage (outbox_t *self)
 //  --------------------------------------------------------------------------
 //  Open and close
 
+/*  The first seq of a new outbox: the wall clock in microseconds.  An
+ *  outbox's seq grows by one per update, far slower than the clock, so a
+ *  later outbox of the same agent id starts above every seq an earlier one
+ *  used.  The real clock, not pmo_clock: a test clock is fixed, and two
+ *  outboxes made under it would start alike. */
+static uint64_t
+s_seq_origin (void)
+{
+    struct timespec ts;
+    if (clock_gettime (CLOCK_REALTIME, &ts) != 0 || ts.tv_sec <= 0)
+        return 1;
+    return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+/*  A token for this open, never 0 (what entries queued before writers were
+ *  stamped carry): tells the sender which entries no other process can
+ *  have sent already. */
+static uint16_t
+s_writer_token (void)
+{
+    uint16_t token = (uint16_t) ((uint64_t) getpid () ^ ((uint64_t) pmo_clock_mono_ns () >> 10));
+    return token ? token : 1;
+}
+
 /*  Claims the directory for agent_id, or refuses when it is another's. */
 static int
 s_claim (outbox_t *self, const char *agent_id, char *why, size_t why_len)
@@ -263,7 +296,7 @@ s_claim (outbox_t *self, const char *agent_id, char *why, size_t why_len)
         rc = pmo_put (txn, S_DB_AGENT, S_KEY_AGENT_ID, strlen (S_KEY_AGENT_ID), agent_id,
                       strlen (agent_id), 0);
         if (!rc)
-            rc = s_put_u64 (txn, S_KEY_NEXT_SEQ, 1);
+            rc = s_put_u64 (txn, S_KEY_NEXT_SEQ, s_seq_origin ());
         if (!rc)
             rc = pmo_txn_commit (&txn);
         goto out;
@@ -328,6 +361,7 @@ outbox_open (const char *dir, const char *agent_id, size_t map_size, outbox_t **
     outbox_t *self = pmo_calloc (1, sizeof *self);
     self->dir = pmo_strdup (dir);
     self->has_sources = true;
+    self->writer = s_writer_token ();
     int rc = pmo_store_open (dir, &opts, &self->store, why, why_len);
     if (rc == PMO_ENOTFOUND && opts.read_only) {
         opts.n_dbs = S_N_DBS_V1;
@@ -550,7 +584,7 @@ outbox_iterate (outbox_t *self, uint64_t after, bool (*fn) (void *arg, const out
         if (k.len != 8)
             continue;
         outbox_entry_t e;
-        s_entry_decode (pmo_be64_get (k.data), &v, &e);
+        s_entry_decode (self, pmo_be64_get (k.data), &v, &e);
         if (!fn (arg, &e))
             break;
     }
@@ -602,7 +636,7 @@ outbox_oldest (outbox_t *self, uint64_t *seq, int *kind, int64_t *queued_ms)
         rc = PMO_ECORRUPT;
     if (!rc) {
         outbox_entry_t e;
-        s_entry_decode (pmo_be64_get (k.data), &v, &e);
+        s_entry_decode (self, pmo_be64_get (k.data), &v, &e);
         *seq = e.seq;
         *kind = e.kind;
         *queued_ms = e.queued_ms;
@@ -689,7 +723,7 @@ outbox_ack (outbox_t *self, const outbox_ack_t *acks, size_t n, size_t *n_remove
         if (rc)
             break;
         outbox_entry_t e;
-        s_entry_decode (acks[i].seq, &v, &e);
+        s_entry_decode (self, acks[i].seq, &v, &e);
         any_file |= e.file_id != 0;
         if (e.file_id)
             rc = s_file_answered (self, txn, &e, acks[i].reason, file_done);

@@ -8,13 +8,20 @@
  *
  *  Layout (all integers big-endian):
  *    "outbox"  key  u64 seq
- *              val  u8 format (1), u8 kind (Request body case), u16 0,
+ *              val  u8 format (1), u8 kind (Request body case),
+ *                   u16 writer (a token of the open that queued it; 0 in
+ *                   entries from before it was stamped),
  *                   u32 file id (0 = not from the spool), u32 line,
  *                   i64 queued_ms, u32 text_len, text (the record as the
  *                   file had it, for the rejected/ report), then the packed
  *                   Request (update = {agent, seq} already set).
  *    "agent"   "agent_id" -> the id (a state dir belongs to one agent)
  *              "next_seq" -> u64, "next_file" -> u32
+ *
+ *  A new outbox's first seq is the wall clock in microseconds (older
+ *  outboxes began at 1 and go on from where they are): pmod dedups on
+ *  (agent id, seq), so a second state directory of the same agent id must
+ *  not reuse seqs an earlier one sent.
  *    "files"   key  u32 file id
  *              val  u8 format (1), 3 x u8 0, u32 total, u32 good,
  *                   u32 pending, u32 rejected, u64 dev, u64 ino,
@@ -48,6 +55,7 @@ typedef struct {
     size_t text_len;
     const uint8_t *req;       /* packed Request */
     size_t req_len;
+    bool is_own;              /* queued through this open: no other process sent it first */
 } outbox_entry_t;
 
 /*  A spool file in progress.  Strings borrow as for outbox_entry_t. */

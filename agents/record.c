@@ -248,7 +248,10 @@ s_project (const record_t *rec, char **out, pmo_reason_t *why)
     return rc;
 }
 
-/*  "date", or today when absent; written as YYYY-MM-DD into out->date. */
+/*  "date", or today when absent; written as YYYY-MM-DD into out->date.
+ *  today is the agent's local date (the caller's): east of UTC it is a day
+ *  ahead of UTC's for part of the day, and the team's work of its own
+ *  today must pass.  pmod allows up to UTC's today + 1 for the same. */
 static int
 s_date (const record_t *rec, int32_t today, record_request_t *out, pmo_reason_t *why)
 {

@@ -291,7 +291,8 @@ source_poll (source_t *src, outbox_t *outbox, size_t *n_queued)
 {
     *n_queued = 0;
     source_output_t out = {0};
-    source_run_t run = {.src = src, .today = pmo_clock_today ()};
+    /*  The team's calendar: a local day, as its tools book them. */
+    source_run_t run = {.src = src, .today = source_local_day (pmo_clock_now_ms () / 1000)};
     char why[512] = "";
     int rc = src->kind->fetch (src, &out, why, sizeof why);
     if (!rc) {

@@ -25,6 +25,8 @@
 #ifndef PMO_AGENT_SOURCE_H
 #define PMO_AGENT_SOURCE_H
 
+#include <signal.h>
+
 #include "outbox.h"
 #include "record.h"
 
@@ -98,9 +100,10 @@ source_t *sources_at (sources_t *self, size_t i);
 /*  Polls go into outbox (borrowed; must outlive the sources). */
 void sources_attach (sources_t *self, outbox_t *outbox);
 /*  Polls every source that is due (every source when is_all) and
- *  schedules its next poll.  Failures are the sources' own (logged, in
- *  their status).  Sets *n_queued (may be NULL) to the updates queued. */
-void sources_poll (sources_t *self, bool is_all, size_t *n_queued);
+ *  schedules its next poll, until *stop (may be NULL) is set.  Failures
+ *  are the sources' own (logged, in their status).  Sets *n_queued (may
+ *  be NULL) to the updates queued. */
+void sources_poll (sources_t *self, bool is_all, volatile sig_atomic_t *stop, size_t *n_queued);
 /*  Monotonic ms of the next due poll; INT64_MAX without sources. */
 int64_t sources_next_due (const sources_t *self);
 

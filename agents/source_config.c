@@ -113,10 +113,12 @@ sources_attach (sources_t *self, outbox_t *outbox)
 }
 
 void
-sources_poll (sources_t *self, bool is_all, size_t *n_queued)
+sources_poll (sources_t *self, bool is_all, volatile sig_atomic_t *stop, size_t *n_queued)
 {
     size_t total = 0;
-    for (size_t i = 0; self && i < self->n; i++) {
+    /*  A stop ends the round: the next tool would otherwise run to its end
+     *  or its timeout while the agent is asked to exit. */
+    for (size_t i = 0; self && i < self->n && !(stop && *stop); i++) {
         source_t *src = self->items[i];
         int64_t now = pmo_clock_mono_ms ();
         if (!is_all && now < src->next_due)
@@ -150,15 +152,31 @@ typedef struct {
     int line;
     int what_line;
     char what[256];
+    int long_line;            /* the first line longer than inih takes, or 0 */
+    int line_max;             /* ... which is this many bytes */
 } s_load_t;
 
+/*  fgets for inih, counting lines.  A line longer than inih's buffer (num,
+ *  less "\r\n\0") would be split into two, so it ends the parse (as in
+ *  config.c). */
 static char *
 s_reader (char *str, int num, void *stream)
 {
     s_load_t *ld = stream;
     char *got = fgets (str, num, ld->file);
-    if (got)
-        ld->line++;
+    if (!got)
+        return NULL;
+    ld->line++;
+    size_t len = strlen (str);
+    if (len && str[len - 1] == '\n')
+        len--;
+    if (len && str[len - 1] == '\r')
+        len--;
+    if (num > 3 && len > (size_t) num - 3) {
+        ld->long_line = ld->line;
+        ld->line_max = num - 3;
+        return NULL;
+    }
     return got;
 }
 
@@ -291,7 +309,11 @@ sources_load (const char *path, sources_t **self_p, char *why, size_t why_len)
     int line = ini_parse_stream (s_reader, &ld, s_handler, &ld);
     fclose (f);
     int rc = PMO_OK;
-    if (line < 0) {
+    if (line == 0 && ld.long_line) {  /* an error before it comes first */
+        snprintf (why, why_len, "%s:%d: line longer than %d bytes", path, ld.long_line,
+                  ld.line_max);
+        rc = PMO_EINVAL;
+    } else if (line < 0) {
         snprintf (why, why_len, "%s: cannot be read", path);
         rc = line == -2 ? ENOMEM : EIO;
     } else if (line > 0) {

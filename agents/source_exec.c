@@ -3,9 +3,14 @@
  *  fork + execvpe with an environment built before the fork (the agent has
  *  zmq threads, so the child only calls async-signal-safe functions), stdin
  *  from /dev/null (a tool that asks a question gets end of input), stdout
- *  and stderr through pipes read with poll until the tool exits or its time
- *  is up; then it is killed (by its pid) and reaped.  A close-on-exec pipe
- *  tells "could not be started" apart from "exited 127".
+ *  and stderr through pipes read with poll until they close, then the exit
+ *  awaited by polling: `timeout` bounds both, since a tool may close its
+ *  output and go on running.  The tool runs in a process group of its own:
+ *  at the timeout the whole group (/bin/sh and what it started) gets
+ *  SIGTERM, then SIGKILL after a short grace, and the tool is reaped.  A
+ *  signal during the run (pmo-agent handles only its stop signals) ends it
+ *  the same way, so the daemon stops at once.  A close-on-exec pipe tells
+ *  "could not be started" apart from "exited 127".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +31,13 @@ extern char **environ;
 /*  The most a tool may print: a team's whole task list is far smaller. */
 #define S_OUT_MAX ((size_t) 64 << 20)
 #define S_ERR_MAX 4096
+/*  After SIGTERM, how long the tool's group has before SIGKILL. */
+#define S_KILL_GRACE_MS 200
+/*  After SIGKILL, how long to wait for the tool to be reapable: one stuck
+ *  in the kernel is left a zombie rather than stall the agent. */
+#define S_REAP_MS 1000
+/*  Longest step while polling for the tool's exit. */
+#define S_EXIT_POLL_MS 10
 
 typedef struct {
     char *data;
@@ -87,6 +100,52 @@ s_first_line (const char *text, char *out, size_t n)
     snprintf (out, n, "%.*s", (int) len, text ? text : "");
 }
 
+/*  Waits until the tool has exited (without reaping it, so its pid, which
+ *  names its process group, is not reused meanwhile) or the deadline
+ *  passed; waitpid has no timeout, so this polls.  Returns PMO_OK (also
+ *  when it is not our child any more), PMO_ETIMEOUT, or EINTR when a
+ *  signal (the agent's stop) came. */
+static int
+s_wait_exited (pid_t pid, int64_t deadline)
+{
+    int step = 1;
+    for (;;) {
+        siginfo_t info;
+        info.si_pid = 0;
+        if (waitid (P_PID, (id_t) pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0)
+            return errno == EINTR ? EINTR : PMO_OK;
+        if (info.si_pid == pid)
+            return PMO_OK;
+        int64_t left = deadline - pmo_clock_mono_ms ();
+        if (left <= 0)
+            return PMO_ETIMEOUT;
+        if (poll (NULL, 0, (int) (left < step ? left : step)) < 0 && errno == EINTR)
+            return EINTR;
+        step = step * 2 > S_EXIT_POLL_MS ? S_EXIT_POLL_MS : step * 2;
+    }
+}
+
+/*  Ends the tool's process group: SIGTERM, then SIGKILL for whatever is
+ *  left after the grace (a child may ignore SIGTERM though the shell died). */
+static void
+s_end_group (pid_t pid)
+{
+    kill (-pid, SIGTERM);
+    s_wait_exited (pid, pmo_clock_mono_ms () + S_KILL_GRACE_MS);
+    kill (-pid, SIGKILL);
+    s_wait_exited (pid, pmo_clock_mono_ms () + S_REAP_MS);
+}
+
+/*  Reaps the tool if it has exited; its wait status, 0 when unknown. */
+static int
+s_reap (pid_t pid)
+{
+    int status = 0;
+    while (waitpid (pid, &status, WNOHANG) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
 int
 source_exec (const char *const *argv, const char *const *env, int timeout_ms,
              source_output_t *out, char *why, size_t why_len)
@@ -107,6 +166,7 @@ source_exec (const char *const *argv, const char *const *env, int timeout_ms,
     char **envp = s_envp (env);
     pid_t pid = fork ();
     if (pid == 0) {
+        setpgid (0, 0);  /* its own group, so a timeout ends its children too */
         int null_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null_fd >= 0)
             dup2 (null_fd, 0);
@@ -119,6 +179,8 @@ source_exec (const char *const *argv, const char *const *env, int timeout_ms,
         _exit (127);
     }
     int rc = pid < 0 ? errno : PMO_OK;
+    if (pid > 0)
+        setpgid (pid, pid);  /* as the child does: whichever runs first */
     free (envp);
     close (out_pipe[1]);
     close (err_pipe[1]);
@@ -133,17 +195,19 @@ source_exec (const char *const *argv, const char *const *env, int timeout_ms,
 
     s_sink_t so = {0}, se = {0};
     int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
-    bool is_timeout = false;
+    int wait_rc = PMO_OK;
     struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     while (fds[0].fd >= 0 || fds[1].fd >= 0) {
         int64_t left = deadline - pmo_clock_mono_ms ();
         if (left <= 0) {
-            is_timeout = true;
+            wait_rc = PMO_ETIMEOUT;
             break;
         }
         int n = poll (fds, 2, (int) left);
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) {
+            wait_rc = EINTR;
+            break;
+        }
         if (n < 0)
             break;
         for (int i = 0; i < 2; i++) {
@@ -162,11 +226,11 @@ source_exec (const char *const *argv, const char *const *env, int timeout_ms,
     for (int i = 0; i < 2; i++)
         if (fds[i].fd >= 0)
             close (fds[i].fd);
-    if (is_timeout)
-        kill (pid, SIGKILL);
-    int status = 0;
-    while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    if (wait_rc == PMO_OK)
+        wait_rc = s_wait_exited (pid, deadline);
+    if (wait_rc != PMO_OK)
+        s_end_group (pid);
+    int status = s_reap (pid);
     int exec_errno = 0;
     bool is_exec_failed = read (exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
     close (exec_pipe[0]);
@@ -178,9 +242,12 @@ source_exec (const char *const *argv, const char *const *env, int timeout_ms,
                   exec_errno == ENOENT ? "not found (is it installed, and in PATH?)"
                                        : strerror (exec_errno));
         rc = exec_errno == ENOENT ? PMO_ENOTFOUND : exec_errno;
-    } else if (is_timeout) {
+    } else if (wait_rc == PMO_ETIMEOUT) {
         snprintf (why, why_len, "%s: killed after %d ms without finishing", argv[0], timeout_ms);
         rc = PMO_ETIMEOUT;
+    } else if (wait_rc == EINTR) {
+        snprintf (why, why_len, "%s: killed: pmo-agent is stopping", argv[0]);
+        rc = EINTR;
     } else if (WIFSIGNALED (status)) {
         snprintf (why, why_len, "%s: killed by signal %d%s%s", argv[0], WTERMSIG (status),
                   first[0] ? ": " : "", first);

@@ -2,12 +2,17 @@
  *  states) and the format-neutral record reader.
  *
  *  Owns every rename in the spool and every line of rejected/NAME.errors.
- *  Invariants: a file is ingested in one outbox transaction, and only when
- *  the outbox has no record of it; its rename into .inflight happens after
- *  that commit; its record is dropped only after it reached done/.  So a
- *  crash at any point either repeats a rename or nothing, never a send.
- *  Must never: delete a team's file, or drop a bad record without a line in
- *  the .errors file and a warning in the log.
+ *  Invariants: a file is claimed (renamed to .inflight/.NAME) before it is
+ *  read, so what is read is exactly what left the spool: writers replace
+ *  NAME by rename at any time, and a replacement stays in the spool for a
+ *  later scan.  A claim is ingested in one outbox transaction, and only
+ *  when the outbox has no record of that name; it becomes .inflight/NAME
+ *  after that commit; its record is dropped only after it reached done/.
+ *  A claim with no record was never committed and is read again.  So a
+ *  crash at any point either repeats a rename or a read, never a send.
+ *  Must never: delete a team's file, move a file to done/ that was not
+ *  read, or drop a bad record without a line in the .errors file and a
+ *  warning in the log.
  */
 #include "spool.h"
 
@@ -22,6 +27,7 @@
 #include "pmo/pmo_clock.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_log.h"
+#include "source.h"
 
 #define S_INFLIGHT ".inflight"
 #define S_DONE "done"
@@ -96,6 +102,22 @@ s_path (char *out, size_t n, const char *dir, const char *sub, const char *name)
     int len = sub ? snprintf (out, n, "%s/%s/%s", dir, sub, name)
                   : snprintf (out, n, "%s/%s", dir, name);
     return len < 0 || (size_t) len >= n ? ENAMETOOLONG : PMO_OK;
+}
+
+/*  .inflight/.NAME: a file taken out of the spool, maybe not yet queued. */
+static int
+s_claim_path (char *out, size_t n, const char *dir, const char *name)
+{
+    int len = snprintf (out, n, "%s/%s/.%s", dir, S_INFLIGHT, name);
+    return len < 0 || (size_t) len >= n ? ENAMETOOLONG : PMO_OK;
+}
+
+/*  True when path is the file (dev, ino). */
+static bool
+s_is_same_file (const char *path, uint64_t dev, uint64_t ino)
+{
+    struct stat st;
+    return lstat (path, &st) == 0 && (uint64_t) st.st_dev == dev && (uint64_t) st.st_ino == ino;
 }
 
 /*  rename that never replaces: EEXIST when to exists. */
@@ -330,19 +352,24 @@ s_cmp_names (const void *a, const void *b)
     return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/*  Moves a file whose header cannot be read to rejected/, with its reason. */
+static spool_format_t
+s_format (const char *name)
+{
+    return s_ends_with (name, ".csv") ? SPOOL_CSV : SPOOL_JSONL;
+}
+
+/*  Moves a claimed file whose header cannot be read to rejected/, with its
+ *  reason. */
 static void
-s_reject_file (spool_t *self, const char *name, uint32_t line, const pmo_reason_t *why,
-               const char *text, size_t text_len)
+s_reject_file (spool_t *self, const char *name, const char *claim, uint32_t line,
+               const pmo_reason_t *why, const char *text, size_t text_len)
 {
     char reason[sizeof why->text + 64];
     snprintf (reason, sizeof reason, "%s; no record of this file was sent", why->text);
     int rc = spool_reject_append (self->dir, name, line, reason, text, text_len);
-    char from[PATH_MAX], used[NAME_MAX + 1] = "";
+    char used[NAME_MAX + 1] = "";
     if (!rc)
-        rc = s_path (from, sizeof from, self->dir, NULL, name);
-    if (!rc)
-        rc = s_move_unique (from, self->dir, S_REJECTED, name, used, sizeof used);
+        rc = s_move_unique (claim, self->dir, S_REJECTED, name, used, sizeof used);
     if (rc)
         pmo_log_error ("spool: %s:%u: %s; and it cannot be moved to %s/: %s", name, line,
                        why->text, S_REJECTED, pmo_strerror (rc));
@@ -351,11 +378,39 @@ s_reject_file (spool_t *self, const char *name, uint32_t line, const pmo_reason_
                       used);
 }
 
-/*  Reads every record of name into the outbox in one transaction.  The
- *  .errors lines written for this file are undone when the transaction
- *  is not committed, so a retry does not repeat them. */
+/*  Puts a claim back into the spool, under a numbered name when a newer
+ *  file took its name meanwhile. */
+static void
+s_unclaim (spool_t *self, const char *name, const char *claim)
+{
+    char used[NAME_MAX + 1] = "";
+    int rc = s_move_unique (claim, self->dir, NULL, name, used, sizeof used);
+    if (rc)
+        pmo_log_error ("spool: %s/.%s cannot be moved back into the spool: %s", S_INFLIGHT, name,
+                       pmo_strerror (rc));
+}
+
+/*  Gives a queued claim its in-flight name; a failure is retried by the
+ *  next scan, since the outbox knows the claim. */
+static void
+s_finish_claim (spool_t *self, const char *name, const char *claim)
+{
+    char to[PATH_MAX];
+    int rc = s_path (to, sizeof to, self->dir, S_INFLIGHT, name);
+    if (!rc)
+        rc = s_rename_new (claim, to);
+    if (rc)
+        pmo_log_error ("spool: %s: queued, but cannot be moved to %s/: %s (will retry)", name,
+                       S_INFLIGHT, pmo_strerror (rc));
+}
+
+/*  Reads every record of the claim of name into the outbox in one
+ *  transaction, then gives the claim its in-flight name.  On an error the
+ *  claim stays for the next scan.  The .errors lines written for this
+ *  file are undone when the transaction is not committed, so a retry does
+ *  not repeat them. */
 static int
-s_ingest (spool_t *self, int dir_fd, const char *name, spool_format_t format)
+s_ingest (spool_t *self, const char *name, spool_format_t format)
 {
     int rc;
     FILE *f = NULL;
@@ -368,17 +423,20 @@ s_ingest (spool_t *self, int dir_fd, const char *name, spool_format_t format)
     bool is_file_rejected = false;
     uint32_t file_id = 0, pending = 0;
 
-    int fd = openat (dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    char claim[PATH_MAX];
+    rc = s_claim_path (claim, sizeof claim, self->dir, name);
+    if (rc)
+        goto out;
     struct stat st;
+    if (lstat (claim, &st) == 0 && !S_ISREG (st.st_mode)) {
+        s_unclaim (self, name, claim);  /* swapped in just before the claim: not ours */
+        goto out;
+    }
+    int fd = open (claim, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || fstat (fd, &st) != 0) {
         rc = errno;
         if (fd >= 0)
             close (fd);
-        goto out;
-    }
-    if (!S_ISREG (st.st_mode)) {
-        close (fd);
-        rc = PMO_OK;  /* replaced by something else meanwhile: not ours */
         goto out;
     }
     f = fdopen (fd, "r");
@@ -392,7 +450,7 @@ s_ingest (spool_t *self, int dir_fd, const char *name, spool_format_t format)
                               (uint64_t) st.st_ino, &in);
     if (rc)
         goto out;
-    int32_t today = pmo_clock_today ();
+    int32_t today = source_local_day (pmo_clock_now_ms () / 1000);  /* the team's calendar */
     for (;;) {
         pmo_reason_t why;
         pmo_reason_clear (&why);
@@ -406,14 +464,14 @@ s_ingest (spool_t *self, int dir_fd, const char *name, spool_format_t format)
         const char *text = spool_reader_text (reader, &text_len);
         if (rc == PMO_EPROTO) {
             outbox_ingest_abort (&in);
-            s_reject_file (self, name, line, &why, text, text_len);
+            s_reject_file (self, name, claim, line, &why, text, text_len);
             is_file_rejected = true;
             err_start = -1;
             rc = PMO_OK;
             break;
         }
         if (rc > 0)
-            goto out;  /* read error: the file stays for a later scan */
+            goto out;  /* read error: the claim stays for a later scan */
         record_request_t rr;
         if (rc == PMO_OK)
             rc = record_to_request (&rec, today, &rr, &why);
@@ -446,16 +504,7 @@ s_ingest (spool_t *self, int dir_fd, const char *name, spool_format_t format)
     if (rc)
         goto out;
     err_start = -1;  /* committed: the .errors lines stand */
-
-    char from[PATH_MAX], to[PATH_MAX];
-    int mv = s_path (from, sizeof from, self->dir, NULL, name);
-    if (!mv)
-        mv = s_path (to, sizeof to, self->dir, S_INFLIGHT, name);
-    if (!mv)
-        mv = s_rename_new (from, to);
-    if (mv)
-        pmo_log_error ("spool: %s: queued, but cannot be moved to %s/: %s (will retry)", name,
-                       S_INFLIGHT, pmo_strerror (mv));
+    s_finish_claim (self, name, claim);
     pmo_log_info ("spool: %s: %u records queued (file %u)", name, pending, file_id);
 
 out:
@@ -472,7 +521,8 @@ out:
     return rc;
 }
 
-/*  Handles one candidate file in the spool directory. */
+/*  Handles one candidate file in the spool directory: claims it (a rename,
+ *  so a file replaced meanwhile is simply the next one), then reads it. */
 static int
 s_take (spool_t *self, int dir_fd, const char *name, size_t *n_files)
 {
@@ -486,7 +536,8 @@ s_take (spool_t *self, int dir_fd, const char *name, size_t *n_files)
             pmo_log_debug ("spool: %s waits: a file of that name is still in progress", name);
             return PMO_OK;
         }
-        /*  Ingested before a crash, not yet renamed: finish the rename. */
+        /*  Ingested by a version that read before it moved, and a crash
+         *  came before the rename: finish the rename. */
         char from[PATH_MAX], to[PATH_MAX];
         rc = s_path (from, sizeof from, self->dir, NULL, name);
         if (!rc)
@@ -500,32 +551,77 @@ s_take (spool_t *self, int dir_fd, const char *name, size_t *n_files)
     }
     if (rc != PMO_ENOTFOUND)
         return rc;
-    char path[PATH_MAX];
+    char path[PATH_MAX], claim[PATH_MAX];
     struct stat ist;
     if (s_path (path, sizeof path, self->dir, S_INFLIGHT, name) == PMO_OK
         && lstat (path, &ist) == 0) {
         pmo_log_debug ("spool: %s waits: %s/%s exists", name, S_INFLIGHT, name);
         return PMO_OK;
     }
-    rc = s_ingest (self, dir_fd, name, s_ends_with (name, ".csv") ? SPOOL_CSV : SPOOL_JSONL);
+    rc = s_path (path, sizeof path, self->dir, NULL, name);
+    if (!rc)
+        rc = s_claim_path (claim, sizeof claim, self->dir, name);
+    if (!rc)
+        rc = s_rename_new (path, claim);
+    if (rc == ENOENT && fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return PMO_OK;  /* gone meanwhile */
+    if (rc == EEXIST) {
+        pmo_log_debug ("spool: %s waits: %s/.%s exists", name, S_INFLIGHT, name);
+        return PMO_OK;
+    }
+    if (rc)
+        return rc;
+    rc = s_ingest (self, name, s_format (name));
     if (rc == PMO_OK)
         (*n_files)++;
     return rc;
 }
 
-int
-spool_scan (spool_t *self, size_t *n_files)
+/*  Handles a claim that an earlier scan could not finish (a full outbox, a
+ *  read error) or that a crash interrupted: queued already, it only needs
+ *  its in-flight name; else it is read. */
+static int
+s_resume_claim (spool_t *self, const char *name, size_t *n_files)
 {
-    *n_files = 0;
-    DIR *d = opendir (self->dir);
-    if (!d)
-        return errno;
+    char claim[PATH_MAX];
+    int rc = s_claim_path (claim, sizeof claim, self->dir, name);
+    if (rc)
+        return rc;
+    outbox_file_t known;
+    rc = outbox_file_find (self->outbox, self->dir, name, &known);
+    if (rc == PMO_OK) {
+        if (s_is_same_file (claim, known.dev, known.ino))
+            s_finish_claim (self, name, claim);
+        else
+            pmo_log_debug ("spool: %s/.%s waits: a file of that name is still in progress",
+                           S_INFLIGHT, name);
+        return PMO_OK;
+    }
+    if (rc != PMO_ENOTFOUND)
+        return rc;
+    rc = s_ingest (self, name, s_format (name));
+    if (rc == PMO_OK)
+        (*n_files)++;
+    return rc;
+}
+
+static bool
+s_is_spool_name (const char *name)
+{
+    return name[0] != '.' && (s_ends_with (name, ".jsonl") || s_ends_with (name, ".csv"));
+}
+
+/*  The spool names in d, sorted; with are_claims, those of the claims
+ *  (".NAME") without their dot. */
+static char **
+s_list (DIR *d, bool are_claims, size_t *n_p)
+{
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir (d))) {
-        const char *name = de->d_name;
-        if (name[0] == '.' || !(s_ends_with (name, ".jsonl") || s_ends_with (name, ".csv")))
+        const char *name = are_claims ? de->d_name + 1 : de->d_name;
+        if ((are_claims && de->d_name[0] != '.') || !s_is_spool_name (name))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -535,9 +631,24 @@ spool_scan (spool_t *self, size_t *n_files)
     }
     if (n)
         qsort (names, n, sizeof *names, s_cmp_names);
+    *n_p = n;
+    return names;
+}
+
+/*  Takes every spool file (or claim) in path, in name order, until the
+ *  outbox is full.  Returns the first error. */
+static int
+s_take_dir (spool_t *self, const char *path, bool are_claims, size_t *n_files)
+{
+    DIR *d = opendir (path);
+    if (!d)
+        return errno;
+    size_t n;
+    char **names = s_list (d, are_claims, &n);
     int rc = PMO_OK;
     for (size_t i = 0; i < n && rc != PMO_EFULL; i++) {
-        int one = s_take (self, dirfd (d), names[i], n_files);
+        int one = are_claims ? s_resume_claim (self, names[i], n_files)
+                             : s_take (self, dirfd (d), names[i], n_files);
         if (one == PMO_EFULL)
             pmo_log_error ("spool: %s waits: the outbox in %s is full", names[i],
                            outbox_dir (self->outbox));
@@ -553,6 +664,21 @@ spool_scan (spool_t *self, size_t *n_files)
     return rc;
 }
 
+int
+spool_scan (spool_t *self, size_t *n_files)
+{
+    *n_files = 0;
+    /*  Claims first: a spool file of the same name waits for them. */
+    char inflight[PATH_MAX];
+    int rc = s_path (inflight, sizeof inflight, self->dir, NULL, S_INFLIGHT);
+    if (!rc)
+        rc = s_take_dir (self, inflight, true, n_files);
+    if (rc == PMO_EFULL)
+        return rc;
+    int more = s_take_dir (self, self->dir, false, n_files);
+    return rc ? rc : more;
+}
+
 //  --------------------------------------------------------------------------
 //  Completion
 
@@ -560,7 +686,7 @@ typedef struct {
     const char *dir;
     uint32_t *ids;
     char **names;
-    uint64_t *inos;
+    uint64_t *devs, *inos;
     uint32_t *total, *rejected;
     size_t n, cap;
     size_t n_pending;
@@ -580,17 +706,47 @@ s_collect_done (void *arg, const outbox_file_t *f)
         l->cap = l->cap ? l->cap * 2 : 8;
         l->ids = pmo_realloc (l->ids, l->cap * sizeof *l->ids);
         l->names = pmo_realloc (l->names, l->cap * sizeof *l->names);
+        l->devs = pmo_realloc (l->devs, l->cap * sizeof *l->devs);
         l->inos = pmo_realloc (l->inos, l->cap * sizeof *l->inos);
         l->total = pmo_realloc (l->total, l->cap * sizeof *l->total);
         l->rejected = pmo_realloc (l->rejected, l->cap * sizeof *l->rejected);
     }
     l->ids[l->n] = f->id;
     l->names[l->n] = pmo_strdup (f->name);
+    l->devs[l->n] = f->dev;
     l->inos[l->n] = f->ino;
     l->total[l->n] = f->total;
     l->rejected[l->n] = f->rejected;
     l->n++;
     return true;
+}
+
+/*  Finds the file a finished record was read from: .inflight/NAME; its
+ *  claim (a crash before the in-flight rename); NAME in the spool (a crash
+ *  before the rename, in versions that read before they moved); or nowhere
+ *  (moved to done/ before a crash).  Only the inode that was read counts:
+ *  another file under those names was never read and must not reach done/.
+ *  Sets path to "" when there is none. */
+static int
+s_find_read_file (spool_t *self, const char *name, uint64_t dev, uint64_t ino, char *path,
+                  size_t n)
+{
+    int rc = s_path (path, n, self->dir, S_INFLIGHT, name);
+    if (rc || s_is_same_file (path, dev, ino))
+        return rc;
+    struct stat st;
+    if (lstat (path, &st) == 0)
+        pmo_log_warn ("spool: %s is not the file that was read for %s; left alone (move it "
+                      "back into the spool to send it)",
+                      path, name);
+    rc = s_claim_path (path, n, self->dir, name);
+    if (rc || s_is_same_file (path, dev, ino))
+        return rc;
+    rc = s_path (path, n, self->dir, NULL, name);
+    if (rc || s_is_same_file (path, dev, ino))
+        return rc;
+    path[0] = '\0';
+    return PMO_OK;
 }
 
 int
@@ -601,15 +757,7 @@ spool_complete (spool_t *self, size_t *n_pending)
     for (size_t i = 0; !rc && i < l.n; i++) {
         const char *name = l.names[i];
         char from[PATH_MAX], used[NAME_MAX + 1] = "";
-        struct stat st;
-        int mv = s_path (from, sizeof from, self->dir, S_INFLIGHT, name);
-        if (!mv && lstat (from, &st) != 0) {
-            /*  Not in .inflight: answered before the rename (crash), or
-             *  already moved to done before a crash. */
-            mv = s_path (from, sizeof from, self->dir, NULL, name);
-            if (!mv && (lstat (from, &st) != 0 || (uint64_t) st.st_ino != l.inos[i]))
-                from[0] = '\0';
-        }
+        int mv = s_find_read_file (self, name, l.devs[i], l.inos[i], from, sizeof from);
         if (!mv && from[0])
             mv = s_move_unique (from, self->dir, S_DONE, name, used, sizeof used);
         if (mv) {
@@ -632,6 +780,7 @@ spool_complete (spool_t *self, size_t *n_pending)
         free (l.names[i]);
     free (l.names);
     free (l.ids);
+    free (l.devs);
     free (l.inos);
     free (l.total);
     free (l.rejected);

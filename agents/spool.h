@@ -2,8 +2,13 @@
  *  record formats read from it.
  *
  *  File lifecycle (all moves are renames inside the spool directory):
- *    DIR/NAME.jsonl|csv --ingest, one outbox txn--> DIR/.inflight/NAME
+ *    DIR/NAME.jsonl|csv --claim--> DIR/.inflight/.NAME
+ *        --ingest, one outbox txn--> DIR/.inflight/NAME
  *        --every record answered--> DIR/done/NAME (NAME.1, NAME.2... when taken)
+ *    The file is claimed before it is read, so what is sent is exactly what
+ *    left the spool: a writer replacing NAME meanwhile makes a new file,
+ *    taken once the claimed one is done.  A claim whose outbox record was
+ *    never committed (a crash, a full outbox) is read again from .inflight.
  *    bad records: one line each in DIR/rejected/NAME.errors
  *        ("line N: reason: original text"), the good ones go on regardless;
  *    a CSV file whose header cannot be read: DIR/rejected/NAME plus its

@@ -34,17 +34,22 @@ s_key_text (const char *key, char *buf, size_t n)
     return is_plain ? key : record_quote (key, len, buf, n);
 }
 
+static int
+s_too_long (size_t len, pmo_reason_t *why)
+{
+    pmo_reason_set (why, PMO_EINVAL, NULL, "line is %zu bytes long; the limit is %d", len,
+                    SPOOL_RECORD_MAX);
+    return PMO_EINVAL;
+}
+
 int
 spool_jsonl_parse (const char *text, size_t len, record_t *rec, pmo_reason_t *why)
 {
     record_clear (rec);
     if (s_is_blank (text, len))
         return PMO_ENOTFOUND;
-    if (len > SPOOL_RECORD_MAX) {
-        pmo_reason_set (why, PMO_EINVAL, NULL, "line is %zu bytes long; the limit is %d", len,
-                        SPOOL_RECORD_MAX);
-        return PMO_EINVAL;
-    }
+    if (len > SPOOL_RECORD_MAX)
+        return s_too_long (len, why);
     int rc = PMO_OK;
     json_tokener *tok = json_tokener_new ();
     json_object *obj = json_tokener_parse_ex (tok, text, (int) len);
@@ -126,24 +131,63 @@ s_keep_text (spool_reader_t *self, const char *s, size_t len)
     self->text_len = len;
 }
 
+/*  One physical line, measured in full but kept only up to the limit. */
+typedef struct {
+    size_t len;                 /* bytes before the line end */
+    bool is_blank;              /* spaces, tabs and CRs only */
+} s_line_t;
+
+/*  Reads one line into self->line, without its line end (LF or CRLF).
+ *  Bytes past SPOOL_RECORD_MAX + 1 are counted, not kept, so a huge line
+ *  costs no memory.  Returns PMO_OK, PMO_ENOTFOUND at the end of input, or
+ *  an errno. */
+static int
+s_read_line (spool_reader_t *self, s_line_t *line)
+{
+    size_t n = 0;
+    int c, last = EOF;
+    line->is_blank = true;
+    errno = 0;
+    while ((c = getc (self->file)) != EOF && c != '\n') {
+        if (n < SPOOL_RECORD_MAX + 1) {
+            if (n + 1 > self->line_cap) {
+                size_t cap = self->line_cap ? self->line_cap * 2 : 256;
+                self->line_cap = cap < SPOOL_RECORD_MAX + 1 ? cap : SPOOL_RECORD_MAX + 1;
+                self->line = pmo_realloc (self->line, self->line_cap);
+            }
+            self->line[n] = (char) c;
+        }
+        if (c != ' ' && c != '\t' && c != '\r')
+            line->is_blank = false;
+        last = c;
+        n++;
+    }
+    if (c == EOF && ferror (self->file))
+        return errno ? errno : EIO;
+    if (c == EOF && n == 0)
+        return PMO_ENOTFOUND;
+    line->len = last == '\r' ? n - 1 : n;
+    return PMO_OK;
+}
+
 int
 spool_jsonl_next (spool_reader_t *self, record_t *rec, pmo_reason_t *why)
 {
     for (;;) {
-        errno = 0;
-        ssize_t n = getline (&self->line, &self->line_cap, self->file);
-        if (n < 0)
-            return errno ? errno : PMO_ENOTFOUND;
+        s_line_t line;
+        int rc = s_read_line (self, &line);
+        if (rc)
+            return rc;
         self->line_no++;
-        size_t len = (size_t) n;
-        if (len && self->line[len - 1] == '\n')
-            len--;
-        if (len && self->line[len - 1] == '\r')
-            len--;
-        const char *p = self->line;
         self->record_line = self->line_no;
-        s_keep_text (self, p, len);
-        int rc = spool_jsonl_parse (p, len, rec, why);
+        s_keep_text (self, self->line ? self->line : "", line.len);  /* cut at the limit */
+        if (line.is_blank)
+            continue;
+        if (line.len > SPOOL_RECORD_MAX) {
+            record_clear (rec);
+            return s_too_long (line.len, why);
+        }
+        rc = spool_jsonl_parse (self->line, line.len, rec, why);
         if (rc != PMO_ENOTFOUND)
             return rc;
     }

@@ -1,6 +1,8 @@
 /*  test_outbox: pmo-agent's durable outbox on a mkdtemp store (order, acks,
- *  seqs never reused, the agent id guard, a full map) and the spool file
- *  lifecycle on top of it (ingest, .inflight, done, rejected). */
+ *  seqs never reused, a new outbox's seqs above an earlier one's of the
+ *  same agent id while an old outbox keeps its counter, the agent id guard,
+ *  a full map) and the spool file lifecycle on top of it (ingest,
+ *  .inflight, done, rejected). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,9 @@
 #include "outbox.h"
 #include "pmo/pmo_log.h"
 #include "spool.h"
+
+/*  2020-01-01 in microseconds: a clock-made first seq is above it. */
+#define S_2020_US 1577836800000000ULL
 
 //  --------------------------------------------------------------------------
 //  Helpers
@@ -128,56 +133,58 @@ s_test_order_and_acks (const char *dir)
     }
     CHECK_STR (outbox_agent (ob), "apollo-agent");
     CHECK_EQ_I64 (outbox_depth (ob), 0);
-    CHECK_EQ_I64 (outbox_next_seq (ob), 1);
+    /*  A new outbox starts at the wall clock in microseconds. */
+    uint64_t s0 = outbox_next_seq (ob);
+    CHECK (s0 > S_2020_US);
     uint64_t seq = 0;
     for (int i = 1; i <= 5; i++) {
         CHECK_RC (s_add_progress (ob, i * 100, NULL, &seq), PMO_OK);
-        CHECK_EQ_I64 (seq, (uint64_t) i);
+        CHECK_EQ_I64 (seq, s0 + (uint64_t) i - 1);
     }
     CHECK_EQ_I64 (outbox_depth (ob), 5);
-    CHECK_EQ_I64 (outbox_next_seq (ob), 6);
+    CHECK_EQ_I64 (outbox_next_seq (ob), s0 + 5);
 
     s_seen_t seen = {0};
     CHECK_RC (outbox_iterate (ob, 0, s_collect, &seen), PMO_OK);
     CHECK_EQ_I64 (seen.n, 5);
     for (size_t i = 0; i < seen.n; i++) {
-        CHECK_EQ_I64 (seen.seqs[i], i + 1);
+        CHECK_EQ_I64 (seen.seqs[i], s0 + i);
         CHECK_EQ_I64 (seen.bps[i], (int64_t) (i + 1) * 100);
         CHECK_STR (seen.agents[i], "apollo-agent");
-        CHECK_EQ_I64 (seen.update_seqs[i], i + 1);
+        CHECK_EQ_I64 (seen.update_seqs[i], s0 + i);
     }
     /*  From a seq, and stopping early. */
     s_seen_t after = {.stop_after = 2};
-    CHECK_RC (outbox_iterate (ob, 2, s_collect, &after), PMO_OK);
+    CHECK_RC (outbox_iterate (ob, s0 + 1, s_collect, &after), PMO_OK);
     CHECK_EQ_I64 (after.n, 2);
-    CHECK_EQ_I64 (after.seqs[0], 3);
-    CHECK_EQ_I64 (after.seqs[1], 4);
+    CHECK_EQ_I64 (after.seqs[0], s0 + 2);
+    CHECK_EQ_I64 (after.seqs[1], s0 + 3);
 
     uint64_t oseq = 0;
     int kind = 0;
     int64_t queued = 0;
     CHECK_RC (outbox_oldest (ob, &oseq, &kind, &queued), PMO_OK);
-    CHECK_EQ_I64 (oseq, 1);
+    CHECK_EQ_I64 (oseq, s0);
     CHECK_EQ_I64 (kind, PMO__REQUEST__BODY_PROGRESS);
     CHECK (queued > 0);
 
     /*  Acks in any order, a batch in one call, unknown seqs ignored. */
-    outbox_ack_t acks[] = {{2, NULL}, {4, "project: not found"}, {99, NULL}};
+    outbox_ack_t acks[] = {{s0 + 1, NULL}, {s0 + 3, "project: not found"}, {s0 + 98, NULL}};
     size_t removed = 0;
     bool file_done = true;
     CHECK_RC (outbox_ack (ob, acks, 3, &removed, &file_done), PMO_OK);
     CHECK_EQ_I64 (removed, 2);
     CHECK (!file_done);
-    CHECK (outbox_has (ob, 1));
-    CHECK (!outbox_has (ob, 2));
+    CHECK (outbox_has (ob, s0));
+    CHECK (!outbox_has (ob, s0 + 1));
     seen = (s_seen_t) {0};
     outbox_iterate (ob, 0, s_collect, &seen);
     CHECK_EQ_I64 (seen.n, 3);
-    CHECK_EQ_I64 (seen.seqs[0], 1);
-    CHECK_EQ_I64 (seen.seqs[1], 3);
-    CHECK_EQ_I64 (seen.seqs[2], 5);
+    CHECK_EQ_I64 (seen.seqs[0], s0);
+    CHECK_EQ_I64 (seen.seqs[1], s0 + 2);
+    CHECK_EQ_I64 (seen.seqs[2], s0 + 4);
 
-    outbox_ack_t rest[] = {{1, NULL}, {3, NULL}, {5, NULL}};
+    outbox_ack_t rest[] = {{s0, NULL}, {s0 + 2, NULL}, {s0 + 4, NULL}};
     CHECK_RC (outbox_ack (ob, rest, 3, &removed, NULL), PMO_OK);
     CHECK_EQ_I64 (removed, 3);
     CHECK_EQ_I64 (outbox_depth (ob), 0);
@@ -185,7 +192,7 @@ s_test_order_and_acks (const char *dir)
 
     /*  Drained: the next seq still moves on. */
     CHECK_RC (s_add_progress (ob, 600, NULL, &seq), PMO_OK);
-    CHECK_EQ_I64 (seq, 6);
+    CHECK_EQ_I64 (seq, s0 + 5);
     outbox_close (&ob);
     CHECK (ob == NULL);
     outbox_close (&ob);  /* NULL is fine */
@@ -202,14 +209,18 @@ s_test_reopen (const char *dir)
     if (!ob)
         return;
     CHECK_EQ_I64 (outbox_depth (ob), 1);
-    outbox_ack_t a = {6, NULL};
+    uint64_t last = 0;
+    int kind = 0;
+    int64_t queued = 0;
+    CHECK_RC (outbox_oldest (ob, &last, &kind, &queued), PMO_OK);
+    outbox_ack_t a = {last, NULL};
     CHECK_RC (outbox_ack (ob, &a, 1, NULL, NULL), PMO_OK);
     CHECK_EQ_I64 (outbox_depth (ob), 0);
     outbox_close (&ob);
     CHECK_RC (outbox_open (dir, "apollo-agent", 0, &ob, why, sizeof why), PMO_OK);
     uint64_t seq = 0;
     CHECK_RC (s_add_progress (ob, 700, NULL, &seq), PMO_OK);
-    CHECK_EQ_I64 (seq, 7);
+    CHECK_EQ_I64 (seq, last + 1);
     outbox_close (&ob);
 
     /*  Another agent id is refused, and nothing changes. */
@@ -227,12 +238,82 @@ s_test_reopen (const char *dir)
     if (ob) {
         CHECK_STR (outbox_agent (ob), "apollo-agent");
         CHECK_EQ_I64 (outbox_depth (ob), 1);
-        CHECK_EQ_I64 (outbox_next_seq (ob), 8);
+        CHECK_EQ_I64 (outbox_next_seq (ob), last + 2);
         outbox_close (&ob);
     }
     char missing[400];
     snprintf (missing, sizeof missing, "%s/none", dir);
     CHECK_RC (outbox_open (missing, NULL, 0, &ob, why, sizeof why), PMO_ENOTFOUND);
+}
+
+static bool
+s_collect_own (void *arg, const outbox_entry_t *e)
+{
+    size_t *n_own = arg;
+    *n_own += e->is_own;
+    return true;
+}
+
+/*  Sets an outbox's stored next seq, as an outbox made before seqs began at
+ *  the clock has it (such a one began at 1). */
+static void
+s_set_next_seq (const char *dir, uint64_t next)
+{
+    static const char *const dbs[] = {"outbox", "agent", "files", "sources", "source_state"};
+    pmo_store_opts_t opts = {.kind = OUTBOX_KIND, .version = OUTBOX_VERSION, .dbs = dbs,
+                             .n_dbs = PMO_ARRAY_LEN (dbs)};
+    pmo_store_t *store = NULL;
+    pmo_txn_t *txn = NULL;
+    char why[256] = "";
+    uint8_t v[8];
+    pmo_be64_put (v, next);
+    CHECK_RC (pmo_store_open (dir, &opts, &store, why, sizeof why), PMO_OK);
+    CHECK_RC (pmo_txn_begin (store, NULL, true, &txn), PMO_OK);
+    CHECK_RC (pmo_put (txn, 1, "next_seq", 8, v, sizeof v, 0), PMO_OK);
+    CHECK_RC (pmo_txn_commit (&txn), PMO_OK);
+    pmo_store_close (&store);
+}
+
+static void
+s_test_seq_origin (const char *base)
+{
+    char first[300], second[300], old[300], why[256] = "";
+    snprintf (first, sizeof first, "%s/origin-1", base);
+    snprintf (second, sizeof second, "%s/origin-2", base);
+    snprintf (old, sizeof old, "%s/origin-old", base);
+    outbox_t *ob = NULL;
+    uint64_t seq = 0, last = 0;
+
+    /*  Two state directories of one agent id, the second made after the
+     *  first sent a burst: its seqs start above every one the first used. */
+    REQUIRE_VOID (outbox_open (first, "twin", 0, &ob, why, sizeof why) == PMO_OK);
+    for (int i = 0; i < 50; i++)
+        CHECK_RC (s_add_progress (ob, i, NULL, &last), PMO_OK);
+    size_t n_own = 0;
+    CHECK_RC (outbox_iterate (ob, 0, s_collect_own, &n_own), PMO_OK);
+    CHECK_EQ_I64 (n_own, 50);  /* queued through this open */
+    outbox_close (&ob);
+    REQUIRE_VOID (outbox_open (second, "twin", 0, &ob, why, sizeof why) == PMO_OK);
+    CHECK_RC (s_add_progress (ob, 1, NULL, &seq), PMO_OK);
+    CHECK (seq > last);
+    outbox_close (&ob);
+
+    /*  Reopened (another process, in effect): none of its entries is its own. */
+    REQUIRE_VOID (outbox_open (first, "twin", 0, &ob, why, sizeof why) == PMO_OK);
+    n_own = 0;
+    CHECK_RC (outbox_iterate (ob, 0, s_collect_own, &n_own), PMO_OK);
+    CHECK_EQ_I64 (n_own, 0);
+    outbox_close (&ob);
+
+    /*  An outbox from before keeps its counter: its seqs go on from 4. */
+    REQUIRE_VOID (outbox_open (old, "veteran", 0, &ob, why, sizeof why) == PMO_OK);
+    outbox_close (&ob);
+    s_set_next_seq (old, 4);
+    REQUIRE_VOID (outbox_open (old, "veteran", 0, &ob, why, sizeof why) == PMO_OK);
+    CHECK_EQ_I64 (outbox_next_seq (ob), 4);
+    CHECK_RC (s_add_progress (ob, 1, NULL, &seq), PMO_OK);
+    CHECK_EQ_I64 (seq, 4);
+    outbox_close (&ob);
 }
 
 static void
@@ -244,6 +325,7 @@ s_test_full (const char *dir)
     CHECK_RC (outbox_open (dir, "full-agent", 256 * 1024, &ob, why, sizeof why), PMO_OK);
     if (!ob)
         return;
+    uint64_t s0 = outbox_next_seq (ob);
     char note[1001];
     memset (note, 'n', 1000);
     note[1000] = '\0';
@@ -256,21 +338,21 @@ s_test_full (const char *dir)
     }
     CHECK_RC (rc, PMO_EFULL);
     CHECK (added > 10);
-    CHECK_EQ_I64 (last, added);
+    CHECK_EQ_I64 (last, s0 + added - 1);
     /*  What was accepted is all there and readable. */
     CHECK_EQ_I64 (outbox_depth (ob), added);
-    CHECK_EQ_I64 (outbox_next_seq (ob), added + 1);
+    CHECK_EQ_I64 (outbox_next_seq (ob), s0 + added);
     CHECK (outbox_usage_pct (ob) >= 80);
     CHECK_RC (s_add_progress (ob, 1, note, &seq), PMO_EFULL);
-    CHECK_EQ_I64 (outbox_next_seq (ob), added + 1);
+    CHECK_EQ_I64 (outbox_next_seq (ob), s0 + added);
     /*  Answers free room; the next update gets the next seq. */
     outbox_ack_t *acks = calloc (added, sizeof *acks);
     for (size_t i = 0; i < added; i++)
-        acks[i].seq = i + 1;
+        acks[i].seq = s0 + i;
     CHECK_RC (outbox_ack (ob, acks, added, NULL, NULL), PMO_OK);
     free (acks);
     CHECK_RC (s_add_progress (ob, 1, note, &seq), PMO_OK);
-    CHECK_EQ_I64 (seq, added + 1);
+    CHECK_EQ_I64 (seq, s0 + added);
     outbox_close (&ob);
 }
 
@@ -315,8 +397,8 @@ s_test_ingest (const char *dir)
         return;
     s_hook_t hook = {0};
     outbox_set_reject_hook (ob, s_hook, &hook);
-    uint64_t seq;
-    CHECK_RC (s_add_progress (ob, 1, NULL, &seq), PMO_OK);  /* seq 1, not from a file */
+    uint64_t s0;
+    CHECK_RC (s_add_progress (ob, 1, NULL, &s0), PMO_OK);  /* the first seq, not from a file */
 
     /*  An aborted ingest leaves nothing behind. */
     outbox_ingest_t *in = NULL;
@@ -331,7 +413,7 @@ s_test_ingest (const char *dir)
     outbox_ingest_abort (&in);
     CHECK (in == NULL);
     CHECK_EQ_I64 (outbox_depth (ob), 1);
-    CHECK_EQ_I64 (outbox_next_seq (ob), 2);
+    CHECK_EQ_I64 (outbox_next_seq (ob), s0 + 1);
     outbox_file_t f;
     CHECK_RC (outbox_file_find (ob, "/spool", "a.jsonl", &f), PMO_ENOTFOUND);
 
@@ -348,7 +430,7 @@ s_test_ingest (const char *dir)
     CHECK_EQ_I64 (file_id, 1);
     CHECK_EQ_I64 (pending, 2);
     CHECK_EQ_I64 (outbox_depth (ob), 3);
-    CHECK_EQ_I64 (outbox_next_seq (ob), 4);
+    CHECK_EQ_I64 (outbox_next_seq (ob), s0 + 3);
 
     CHECK_RC (outbox_file_find (ob, "/spool", "a.jsonl", &f), PMO_OK);
     CHECK_EQ_I64 (f.id, 1);
@@ -361,7 +443,7 @@ s_test_ingest (const char *dir)
     CHECK_RC (outbox_file_find (ob, "/other", "a.jsonl", &f), PMO_ENOTFOUND);
 
     /*  pmod rejects line 3: the hook gets the record's own text. */
-    outbox_ack_t a1 = {3, "project: not found"};
+    outbox_ack_t a1 = {s0 + 2, "project: not found"};
     bool file_done = true;
     CHECK_RC (outbox_ack (ob, &a1, 1, NULL, &file_done), PMO_OK);
     CHECK (!file_done);
@@ -375,7 +457,7 @@ s_test_ingest (const char *dir)
     CHECK_EQ_I64 (f.pending, 1);
     CHECK_EQ_I64 (f.rejected, 2);
 
-    outbox_ack_t a2[] = {{2, NULL}, {1, NULL}};
+    outbox_ack_t a2[] = {{s0 + 1, NULL}, {s0, NULL}};
     CHECK_RC (outbox_ack (ob, a2, 2, NULL, &file_done), PMO_OK);
     CHECK (file_done);
     CHECK_EQ_I64 (hook.calls, 1);
@@ -405,6 +487,7 @@ s_test_spool (const char *base)
     CHECK_RC (outbox_open (state, "spool-agent", 0, &ob, why, sizeof why), PMO_OK);
     if (!ob)
         return;
+    uint64_t s0 = outbox_next_seq (ob);
     CHECK_RC (spool_open (sdir, ob, &spool, why, sizeof why), PMO_OK);
     if (!spool) {
         outbox_close (&ob);
@@ -468,8 +551,8 @@ s_test_spool (const char *base)
     CHECK_EQ_I64 (n_files, 0);
     CHECK (s_exists (sdir, "apollo-0002.csv"));
 
-    /*  pmod answers: seq 1 ok, 2 (line 4) rejected, 3 (the csv) ok. */
-    outbox_ack_t acks[] = {{1, NULL}, {2, "project: APOLLO is closed"}, {3, NULL}};
+    /*  pmod answers: the first ok, the second (line 4) rejected, the third (the csv) ok. */
+    outbox_ack_t acks[] = {{s0, NULL}, {s0 + 1, "project: APOLLO is closed"}, {s0 + 2, NULL}};
     bool file_done = false;
     CHECK_RC (outbox_ack (ob, acks, 3, NULL, &file_done), PMO_OK);
     CHECK (file_done);
@@ -491,7 +574,7 @@ s_test_spool (const char *base)
     CHECK_RC (spool_scan (spool, &n_files), PMO_OK);
     CHECK_EQ_I64 (n_files, 1);
     CHECK_EQ_I64 (outbox_depth (ob), 1);
-    outbox_ack_t a4 = {4, NULL};
+    outbox_ack_t a4 = {s0 + 3, NULL};
     CHECK_RC (outbox_ack (ob, &a4, 1, NULL, NULL), PMO_OK);
     CHECK_RC (spool_complete (spool, NULL), PMO_OK);
     CHECK (s_exists (done, "apollo-0002.1.csv"));
@@ -502,7 +585,7 @@ s_test_spool (const char *base)
     CHECK_RC (spool_complete (spool, &n_pending), PMO_OK);
     CHECK_EQ_I64 (n_pending, 0);
     CHECK (s_exists (done, "empty.jsonl"));
-    CHECK_EQ_I64 (outbox_next_seq (ob), 5);
+    CHECK_EQ_I64 (outbox_next_seq (ob), s0 + 4);
 
     spool_close (&spool);
     outbox_close (&ob);
@@ -518,6 +601,7 @@ main (void)
     snprintf (dir, sizeof dir, "%s/a", base);
     s_test_order_and_acks (dir);
     s_test_reopen (dir);
+    s_test_seq_origin (base);
     snprintf (dir, sizeof dir, "%s/full", base);
     s_test_full (dir);
     snprintf (dir, sizeof dir, "%s/ingest", base);

@@ -280,6 +280,78 @@ s_test_jsonl_reader (void)
     record_clear (&rec);
 }
 
+/*  A JSON lines reader over data (the caller closes *f after it), for a
+ *  look at its buffers. */
+static spool_reader_t *
+s_jsonl_open (char *data, size_t len, FILE **f)
+{
+    *f = fmemopen (data, len, "r");
+    return *f ? spool_reader_new (*f, SPOOL_JSONL) : NULL;
+}
+
+/*  A line over the limit is refused by its length without being held in
+ *  memory, and the line after it is read. */
+static void
+s_test_jsonl_long_line (void)
+{
+    const char *head = "{\"type\":\"milestone\",\"project\":\"APOLLO\",\"name\":\"";
+    const char *tail = "\"}\r\n{\"type\":\"milestone\",\"project\":\"APOLLO\",\"name\":\"next\"}\n";
+    size_t head_len = strlen (head), tail_len = strlen (tail), pad = 10u << 20;
+    size_t len = head_len + pad + tail_len;
+    char *data = malloc (len);
+    REQUIRE_VOID (data != NULL);
+    memcpy (data, head, head_len);
+    memset (data + head_len, 'x', pad);
+    memcpy (data + head_len + pad, tail, tail_len);
+    FILE *f;
+    spool_reader_t *r = s_jsonl_open (data, len, &f);
+    REQUIRE_VOID (r != NULL);
+    record_t rec;
+    record_init (&rec);
+    pmo_reason_t why;
+    char want[128];
+    CHECK_RC (spool_reader_next (r, &rec, &why), PMO_EINVAL);
+    snprintf (want, sizeof want, "line is %zu bytes long; the limit is %d", head_len + pad + 2,
+              SPOOL_RECORD_MAX);
+    CHECK_STR (why.text, want);
+    CHECK_EQ_I64 (spool_reader_line (r), 1);
+    size_t text_len;
+    CHECK (strncmp (spool_reader_text (r, &text_len), head, head_len) == 0);
+    CHECK_EQ_I64 (text_len, SPOOL_RECORD_MAX);
+    CHECK (r->line_cap <= SPOOL_RECORD_MAX + 1);  /* not 10 MiB */
+    CHECK_RC (spool_reader_next (r, &rec, &why), PMO_OK);
+    CHECK_EQ_I64 (spool_reader_line (r), 2);
+    CHECK_STR (s_get (&rec, "name"), "next");
+    CHECK_RC (spool_reader_next (r, &rec, &why), PMO_ENOTFOUND);
+    spool_reader_destroy (&r);
+    fclose (f);
+
+    /*  The limit itself is fine; a byte more is not; a long blank line is
+     *  blank. */
+    size_t at = SPOOL_RECORD_MAX;
+    memset (data, ' ', at + 1);
+    data[at + 1] = '\n';
+    memset (data + at + 2, 'x', at + 1);
+    data[2 * at + 3] = '\n';
+    memset (data + 2 * at + 4, 'x', at);
+    data[3 * at + 4] = '\n';
+    r = s_jsonl_open (data, 3 * at + 5, &f);
+    REQUIRE_VOID (r != NULL);
+    CHECK_RC (spool_reader_next (r, &rec, &why), PMO_EINVAL);
+    CHECK_EQ_I64 (spool_reader_line (r), 2);
+    snprintf (want, sizeof want, "line is %zu bytes long; the limit is %d", at + 1,
+              SPOOL_RECORD_MAX);
+    CHECK_STR (why.text, want);
+    CHECK_RC (spool_reader_next (r, &rec, &why), PMO_EINVAL);
+    CHECK_EQ_I64 (spool_reader_line (r), 3);
+    CHECK (strncmp (why.text, "not valid JSON: ", 16) == 0);
+    CHECK_RC (spool_reader_next (r, &rec, &why), PMO_ENOTFOUND);
+    spool_reader_destroy (&r);
+    fclose (f);
+    record_clear (&rec);
+    free (data);
+}
+
 static void
 s_test_jsonl_convert (void)
 {
@@ -537,6 +609,7 @@ main (void)
     s_test_csv_bad_records ();
     s_test_csv_header ();
     s_test_jsonl_reader ();
+    s_test_jsonl_long_line ();
     s_test_jsonl_convert ();
     s_test_rejections ();
     s_test_too_many_fields ();
