@@ -138,35 +138,27 @@ config_apply_env (agent_config_t *cfg)
 
 typedef struct {
     agent_config_t *cfg;
-    FILE *file;
-    int line;                 /* lines handed to inih so far */
+    config_lines_t in;
     int what_line;            /* line of what */
     char what[256];           /* the first error, without its location */
-    int long_line;            /* the first line longer than inih takes, or 0 */
-    int line_max;             /* ... which is this many bytes */
 } s_load_t;
 
-/*  fgets for inih, counting lines so the handler knows where it is.  inih
- *  reads into a buffer of num bytes (INI_MAX_LINE: 200 in Debian's build)
- *  and takes the rest of a longer line as a line of its own: a truncated
- *  value, then a comment or an error on the wrong line.  So a line longer
- *  than num less "\r\n\0" ends the parse, and config_load says so. */
-static char *
-s_ini_reader (char *str, int num, void *stream)
+char *
+config_lines_read (char *str, int num, void *stream)
 {
-    s_load_t *ld = stream;
-    char *got = fgets (str, num, ld->file);
+    config_lines_t *in = stream;
+    char *got = fgets (str, num, in->file);
     if (!got)
         return NULL;
-    ld->line++;
+    in->line++;
     size_t len = strlen (str);
     if (len && str[len - 1] == '\n')
         len--;
     if (len && str[len - 1] == '\r')
         len--;
     if (num > 3 && len > (size_t) num - 3) {
-        ld->long_line = ld->line;
-        ld->line_max = num - 3;
+        in->long_line = in->line;
+        in->line_max = num - 3;
         return NULL;
     }
     return got;
@@ -178,7 +170,7 @@ s_ini_handler (void *user, const char *section, const char *key, const char *val
     s_load_t *ld = user;
     bool is_first = ld->what[0] == '\0';
     if (is_first)
-        ld->what_line = ld->line;
+        ld->what_line = ld->in.line;
     const s_section_t *sec = NULL;
     for (size_t i = 0; i < PMO_ARRAY_LEN (s_sections); i++) {
         const s_section_t *s = &s_sections[i];
@@ -221,12 +213,12 @@ config_load (agent_config_t *cfg, const char *path, char *why, size_t why_len)
         pmo_why (why, why_len, "%s: %s", path, strerror (rc));
         return rc;
     }
-    s_load_t ld = {.cfg = cfg, .file = f};
-    int line = ini_parse_stream (s_ini_reader, &ld, s_ini_handler, &ld);
+    s_load_t ld = {.cfg = cfg, .in = {.file = f}};
+    int line = ini_parse_stream (config_lines_read, &ld.in, s_ini_handler, &ld);
     fclose (f);
-    if (line == 0 && ld.long_line) {  /* an error before it comes first */
-        pmo_why (why, why_len, "%s:%d: line longer than %d bytes", path, ld.long_line,
-                 ld.line_max);
+    if (line == 0 && ld.in.long_line) {  /* an error before it comes first */
+        pmo_why (why, why_len, "%s:%d: line longer than %d bytes", path, ld.in.long_line,
+                 ld.in.line_max);
         return PMO_EINVAL;
     }
     if (line == 0)

@@ -67,6 +67,22 @@ void config_free (agent_config_t *cfg);
  *  PMO_OK, PMO_EINVAL, or an errno when the file cannot be read. */
 int config_load (agent_config_t *cfg, const char *path, char *why, size_t why_len);
 
+/*  A config file handed to libinih line by line (its ini_parse_stream's
+ *  stream), counting lines so handlers know where they are.  inih reads
+ *  into a buffer of num bytes (INI_MAX_LINE: 200 in Debian's build) and
+ *  takes the rest of a longer line as a line of its own: a truncated
+ *  value, then a comment or an error on the wrong line.  So a line longer
+ *  than num less "\r\n\0" ends the parse, and the loader says so. */
+typedef struct {
+    FILE *file;
+    int line;                 /* lines handed to inih so far */
+    int long_line;            /* the first line longer than inih takes, or 0 */
+    int line_max;             /* ... which is this many bytes */
+} config_lines_t;
+
+/*  inih's reader over a config_lines_t. */
+char *config_lines_read (char *str, int num, void *stream);
+
 /*  Sets the option whose flag is flag (without "--").  why gets
  *  "--flag: what".  Returns PMO_OK, PMO_ENOTFOUND (no such flag) or
  *  PMO_EINVAL. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "config.h"
 #include "pmo/pmo_clock.h"
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_money.h"
@@ -148,44 +149,17 @@ sources_next_due (const sources_t *self)
 
 typedef struct {
     sources_t *sources;
-    FILE *file;
-    int line;
+    config_lines_t in;        /* counted, long lines refused (config.h) */
     int what_line;
     char what[256];
-    int long_line;            /* the first line longer than inih takes, or 0 */
-    int line_max;             /* ... which is this many bytes */
 } s_load_t;
-
-/*  fgets for inih, counting lines.  A line longer than inih's buffer (num,
- *  less "\r\n\0") would be split into two, so it ends the parse (as in
- *  config.c). */
-static char *
-s_reader (char *str, int num, void *stream)
-{
-    s_load_t *ld = stream;
-    char *got = fgets (str, num, ld->file);
-    if (!got)
-        return NULL;
-    ld->line++;
-    size_t len = strlen (str);
-    if (len && str[len - 1] == '\n')
-        len--;
-    if (len && str[len - 1] == '\r')
-        len--;
-    if (num > 3 && len > (size_t) num - 3) {
-        ld->long_line = ld->line;
-        ld->line_max = num - 3;
-        return NULL;
-    }
-    return got;
-}
 
 static int PMO_PRINTF (2, 3)
 s_error (s_load_t *ld, const char *fmt, ...)
 {
     if (ld->what[0])
         return 0;
-    ld->what_line = ld->line;
+    ld->what_line = ld->in.line;
     va_list ap;
     va_start (ap, fmt);
     vsnprintf (ld->what, sizeof ld->what, fmt, ap);
@@ -305,13 +279,13 @@ sources_load (const char *path, sources_t **self_p, char *why, size_t why_len)
         sources_destroy (&self);
         return rc;
     }
-    s_load_t ld = {.sources = self, .file = f};
-    int line = ini_parse_stream (s_reader, &ld, s_handler, &ld);
+    s_load_t ld = {.sources = self, .in = {.file = f}};
+    int line = ini_parse_stream (config_lines_read, &ld.in, s_handler, &ld);
     fclose (f);
     int rc = PMO_OK;
-    if (line == 0 && ld.long_line) {  /* an error before it comes first */
-        snprintf (why, why_len, "%s:%d: line longer than %d bytes", path, ld.long_line,
-                  ld.line_max);
+    if (line == 0 && ld.in.long_line) {  /* an error before it comes first */
+        snprintf (why, why_len, "%s:%d: line longer than %d bytes", path, ld.in.long_line,
+                  ld.in.line_max);
         rc = PMO_EINVAL;
     } else if (line < 0) {
         snprintf (why, why_len, "%s: cannot be read", path);
