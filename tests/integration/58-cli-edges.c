@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "pmo/pmo_client.h"
 #include "pmo/pmo_clock.h"
+#include "pmo/pmo_validate.h"
 
 #define CTL PMOCTL_BIN
 #define NOTIFY PMO_NOTIFY_BIN
@@ -29,19 +30,11 @@ s_refused (run_t r, int status, const char *want)
     run_free (&r);
 }
 
+/*  Well-formed UTF-8, by libpmo's own check. */
 static bool
 s_valid_utf8 (const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *) s; p && *p;) {
-        size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 0;
-        if (n == 0)
-            return false;
-        for (size_t i = 1; i < n; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-        p += n;
-    }
-    return s != NULL;
+    return s && pmo_utf8_valid (s, strlen (s));
 }
 
 /*  The line of text that holds needle (malloc'd), or NULL. */

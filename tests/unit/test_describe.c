@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "pmo/pmo_describe.h"
 #include "pmo/pmo_wire.h"
+#include "pmo/pmo_validate.h"
 
 static void
 s_scalars_and_enums (void)
@@ -66,20 +67,11 @@ s_nested_repeated_and_cut (void)
     CHECK_STR (pmo_describe (NULL, buf, sizeof buf), "");
 }
 
-/*  Well-formed UTF-8 (every lead byte followed by its continuation bytes). */
+/*  Well-formed UTF-8, by libpmo's own check. */
 static bool
 s_valid_utf8 (const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *) s; *p;) {
-        size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 0;
-        if (n == 0)
-            return false;
-        for (size_t i = 1; i < n; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-        p += n;
-    }
-    return true;
+    return s && pmo_utf8_valid (s, strlen (s));
 }
 
 /*  A text cut short: never inside a UTF-8 character or an escape, a
