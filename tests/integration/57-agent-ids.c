@@ -21,22 +21,16 @@
 #define CTL PMOCTL_BIN
 #define AGENT PMO_AGENT_BIN
 
+/*  One of APOLLO's totals ("minutes", "time_entries"); -1 when unread. */
 static long long
-s_minutes (void)
+s_total (const char *field)
 {
+    char path[64];
+    snprintf (path, sizeof path, "totals.%s", field);
     json_object *j = RUN_JSON (CTL, "project", "show", "APOLLO", "--json");
-    long long minutes = j ? json_int (j, "totals.minutes") : -1;
+    long long v = j ? json_int (j, path) : -1;
     json_object_put (j);
-    return minutes;
-}
-
-static long long
-s_entries (void)
-{
-    json_object *j = RUN_JSON (CTL, "project", "show", "APOLLO", "--json");
-    long long n = j ? json_int (j, "totals.time_entries") : -1;
-    json_object_put (j);
-    return n;
+    return v;
 }
 
 /*  Waits up to 15 s for the project's minutes to reach want. */
@@ -44,10 +38,10 @@ static long long
 s_minutes_reach (long long want)
 {
     int64_t until = pmo_clock_mono_ms () + 15000;
-    long long got = s_minutes ();
+    long long got = s_total ("minutes");
     while (got < want && pmo_clock_mono_ms () < until) {
         usleep (100000);
-        got = s_minutes ();
+        got = s_total ("minutes");
     }
     return got;
 }
@@ -110,7 +104,7 @@ main (void)
     CHECK_EQ_I64 (s_book (NULL, "45", &err), 0);
     CHECK (!err || !strstr (err, "already used"));
     free (err);
-    CHECK_EQ_I64 (s_minutes (), 135);
+    CHECK_EQ_I64 (s_total ("minutes"), 135);
 
     /*  The daemon goes on, and a one-shot in a brand-new state directory. */
     s_spool_file (spool, "b.jsonl",
@@ -120,8 +114,8 @@ main (void)
     free (err);
     CHECK_EQ_I64 (s_book (NULL, "7", &err), 0);
     free (err);
-    CHECK_EQ_I64 (s_minutes (), 177);
-    CHECK_EQ_I64 (s_entries (), 6);
+    CHECK_EQ_I64 (s_total ("minutes"), 177);
+    CHECK_EQ_I64 (s_total ("time_entries"), 6);
     CHECK (kill (daemon, SIGTERM) == 0);
     CHECK_EQ_I64 (proc_wait (daemon, 10000), 0);
 
@@ -138,8 +132,8 @@ main (void)
     if (!err || !strstr (err, "already used"))
         fprintf (stderr, "stderr: %s\n", err ? err : "(none)");
     free (err);
-    CHECK_EQ_I64 (s_minutes (), 187);
-    CHECK_EQ_I64 (s_entries (), 7);
+    CHECK_EQ_I64 (s_total ("minutes"), 187);
+    CHECK_EQ_I64 (s_total ("time_entries"), 7);
 
     tenv_finish (&e, harness_failures == 0);
     pmo_zmq_term ();
