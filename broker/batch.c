@@ -1,31 +1,20 @@
-/*  batch: group commit, pipelined.
+/*  batch: group commit.
  *
  *  Every request that is waiting when pmod wakes up is read (up to the
- *  batch limit).  Writes are applied in one txn; a request refused after it
- *  wrote makes the batch run again without it, so a refused request never
- *  leaves a trace.  The txn commits once (one fsync for the whole batch).
- *  Only then are replies sent and events published: an acknowledgement is
- *  a promise that the change survives kill -9.
- *
- *  Agents' updates are pipelined: their batch is applied in a staged txn
- *  (pmo_store.h) while the previous batch is stored by the writer thread
- *  (writer.h), then handed to it; its replies and events wait until it is
- *  stored.  Anything else (reads, operators' changes, a staged txn that met
- *  what only a real txn can do) waits for the writer to finish and runs
- *  serially in a real write txn.  Reads are answered from a read txn
- *  opened after the commit, so they see the batch's writes and nothing
- *  that might still roll back.  If a write set cannot be stored, its
- *  writes hear "busy" (agents resend), the store drops every value not
- *  stored, and the batch applied on top of it runs again, serially.
+ *  batch limit).  Writes are applied in one LMDB write txn, each inside its
+ *  own child txn so that a rejected request rolls back alone and changes
+ *  nothing.  The parent txn commits once (one fsync for the whole batch).
+ *  Only then are replies sent and events published: an acknowledgement is a
+ *  promise that the change survives kill -9.  Reads are answered from a read
+ *  txn opened after the commit, so they see the batch's writes and nothing
+ *  that might still roll back.
  */
 #include "batch.h"
 
 #include "auth.h"
 #include "dedup.h"
-#include "writer.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,8 +34,6 @@ typedef struct {
     Pmo__Request *req;           /* decoded; NULL when malformed          */
     const dispatch_entry_t *entry;
     int rc;
-    int admitted_rc;             /* rc after decoding and admission       */
-    pmo_reason_t admitted_reason;
     pmo_reason_t reason;
     uint64_t seq;
     bool duplicate;
@@ -69,10 +56,6 @@ struct batch {
     size_t n_events, cap_events;
     char **touched;              /* projects changed by this batch        */
     size_t n_touched, cap_touched;
-    pmo_writeset_t *ws;          /* handed off to the writer, being stored */
-    uint64_t last_seq;           /* then: its newest event seq            */
-    bool collected;              /* the writer's result is in store_rc    */
-    int store_rc;
 };
 
 batch_t *
@@ -199,14 +182,9 @@ batch_destroy (batch_t **batch_p)
 }
 
 const uint8_t *
-batch_chain_head (const broker_t *broker)
+batch_chain_head (const batch_t *self, const uint8_t *committed)
 {
-    const batch_t *open = broker->batch, *storing = broker->storing;
-    if (open->n_events)
-        return open->events[open->n_events - 1].hash;
-    if (storing && storing->n_events)
-        return storing->events[storing->n_events - 1].hash;
-    return broker->chain_head;
+    return self->n_events ? self->events[self->n_events - 1].hash : committed;
 }
 
 void
@@ -510,18 +488,15 @@ s_alerts_touched (broker_t *broker, pmo_txn_t *txn, int64_t now_ms)
     return rc;
 }
 
-/*  Decodes and admits the items from index from on; says whether they
- *  write and whether they may be pipelined (agents' updates only: their
- *  handlers read and write by key, and change no state of pmod's beyond
- *  the store and the seq counters). */
-static bool
-s_decode_from (broker_t *broker, size_t from, bool *pipelined)
+/*  The heart of group commit: decode, apply writes, commit, answer reads. */
+static void
+s_process_items (broker_t *broker)
 {
     batch_t *self = broker->batch;
+    int64_t now_ms = pmo_clock_now_ms ();
     bool has_writes = false;
-    *pipelined = broker->writer != NULL;
     pmo_txn_t *atxn = NULL;  /* principals, read once per batch */
-    for (size_t i = from; i < self->n; i++) {
+    for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
         if (it->has_body)
             s_decode (it, zmq_msg_data (&it->body), zmq_msg_size (&it->body));
@@ -529,227 +504,116 @@ s_decode_from (broker_t *broker, size_t from, bool *pipelined)
             it->rc = auth_admit (broker, &atxn, &it->auth, it->entry, it->req, &it->reason);
         if ((it->rc == PMO_OK && it->entry->is_write) || it->auth.audit_denial)
             has_writes = true;
-        if (it->rc == PMO_OK && !(it->entry->is_write && it->entry->needs_update_id))
-            *pipelined = false;
-        it->admitted_rc = it->rc;
-        it->admitted_reason = it->reason;
     }
     pmo_txn_abort (&atxn);
-    return has_writes;
-}
 
-/*  While the writer stores the batch below, a staged batch takes in the
- *  requests that arrive: the writer's next batch is then what came
- *  meanwhile, and the writer does not wait for it to be applied.  Returns
- *  how many it read (0: the writer is done, the batch full, or a stop),
- *  and sets *serial when one of them cannot be pipelined. */
-#define S_ABSORB_ROUND_NS 200000
-
-static size_t
-s_absorb (broker_t *broker, bool *serial)
-{
-    batch_t *self = broker->batch;
-    while (broker->storing && !broker->storing->collected && !writer_done (broker->writer)
-           && self->n < self->max) {
-        /*  Requests are read in rounds, not one by one as they come: a
-         *  wake-up per request cost more than it saved. */
-        struct pollfd pfd = {writer_fd (broker->writer), POLLIN, 0};
-        struct timespec round = {0, S_ABSORB_ROUND_NS};
-        if (ppoll (&pfd, 1, &round, NULL) < 0)
-            return 0;  /* a signal: finish the batch in hand */
-        size_t from = self->n;
-        if (batch_collect (broker) == from)
-            continue;
-        bool pipelined;
-        s_decode_from (broker, from, &pipelined);
-        *serial = !pipelined;
-        return self->n - from;
-    }
-    return 0;
-}
-
-/*  Forgets what applying the writes decided, for a run from scratch: the
- *  seqs start again after the batch being stored, if any. */
-static void
-s_unapply (broker_t *broker, batch_t *self, const policy_t *policy_mark)
-{
-    broker->next_seq = (broker->storing ? broker->storing->last_seq : broker->last_seq) + 1;
-    broker->policy = *policy_mark;
-    s_events_truncate (self, 0);
-    s_touched_truncate (self, 0);
-}
-
-#define S_NEEDS_SERIAL 1         /* s_apply_writes: a staged txn could not */
-
-static void s_answer_early (broker_t *broker);
-
-/*  Applies the batch's writes in one txn.  A real txn is committed here;
- *  a staged one (staged_p) is left open for the hand-off.  Returns PMO_OK,
- *  S_NEEDS_SERIAL (staged only: nothing applied), or the store error that
- *  failed the batch, with *culprit the write that met it (or NULL). */
-static int
-s_apply_writes (broker_t *broker, int64_t now_ms, pmo_txn_t **staged_p, const item_t **culprit)
-{
-    batch_t *self = broker->batch;
-    policy_t policy_mark = broker->policy;
-    *culprit = NULL;
-    int rc;
-    for (;;) {
-        pmo_txn_t *txn = NULL;
-        bool again = false;
-        rc = staged_p ? pmo_txn_begin_staged (broker->store, &txn) : pmo_txn_begin (broker->store, NULL, true, &txn);
-        bool serial = false;
-        for (size_t i = 0; rc == PMO_OK && !again && !serial
-                           && (i < self->n || (staged_p && s_absorb (broker, &serial) && !serial));
-             i++) {
-            item_t *it = &self->items[i];
-            if (it->rc == PMO_EDENIED && it->auth.audit_denial) {
-                rc = s_audit_denial (broker, txn, it, now_ms);
-                continue;
-            }
-            if (it->rc != PMO_OK || !it->entry->is_write)
-                continue;
-            again = s_apply_write (broker, txn, it, now_ms);
-            if (staged_p)
-                s_answer_early (broker);
-            if (again && s_store_error (it->rc)) {
-                rc = it->rc;  /* the txn is spent: the batch fails */
-                *culprit = it;
-            }
-            else if (!again && it->rc == PMO_EDENIED && it->auth.audit_denial)
-                rc = s_audit_denial (broker, txn, it, now_ms);
-        }
-        if (rc == PMO_OK && !again)
-            rc = s_alerts_touched (broker, txn, now_ms);
-        if (serial || pmo_txn_needs_serial (txn)) {
-            pmo_txn_abort (&txn);
-            s_unapply (broker, self, &policy_mark);
-            return S_NEEDS_SERIAL;
-        }
-        if (rc == PMO_OK && !again) {
-            if (staged_p) {
-                *staged_p = txn;
-                return PMO_OK;
-            }
-            int64_t t0 = pmo_clock_mono_ns ();
-            rc = pmo_txn_commit (&txn);
-            broker->commit_us_total += (pmo_clock_mono_ns () - t0) / 1000;
-        }
-        pmo_txn_abort (&txn);
-        if (!again || rc)
-            break;
-        /*  A request failed after writing: start over without it (it
-         *  keeps its refusal; the others are applied afresh). */
-        s_unapply (broker, self, &policy_mark);
-    }
-    if (rc == PMO_OK) {
-        broker->last_seq = broker->next_seq - 1;
-        broker->n_commits++;
-    } else {
-        s_unapply (broker, self, &policy_mark);
-    }
-    return rc;
-}
-
-/*  Nothing of the batch is stored: every write hears so, and no event goes
- *  out.  The failure is no verdict on the writes that were applied: they
- *  hear "full" or "busy", which agents keep and send again, and keep their
- *  seqs for nobody.  Writes refused on their own keep their reasons. */
-static void
-s_fail_writes (batch_t *self, int rc, const item_t *culprit)
-{
-    pmo_log_error ("batch not stored: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
-    s_events_truncate (self, 0);
-    s_touched_truncate (self, 0);
-    int retry = rc == PMO_EFULL ? PMO_EFULL : PMO_EBUSY;
-    for (size_t i = 0; i < self->n; i++) {
-        item_t *it = &self->items[i];
-        if (!it->req || !it->entry || !it->entry->is_write || (it->rc != PMO_OK && it != culprit))
-            continue;
-        /*  A request that broke the store itself keeps that error
-         *  (resent, it could fail every batch it joins), unless the
-         *  system said why (an errno: the disk, not the request). */
-        it->rc = it == culprit && rc <= 0 ? rc : retry;
-        it->seq = 0;
-        it->duplicate = false;
-        pmo_reason_set (&it->reason, it->rc, "", "not stored: %s", pmo_strerror (rc));
-    }
-}
-
-/*  Packs the replies of every item that is not a read answered below. */
-static void
-s_pack_write_replies (batch_t *self)
-{
-    for (size_t i = 0; i < self->n; i++) {
-        item_t *it = &self->items[i];
-        if (it->rc == PMO_OK && !it->entry->is_write)
-            continue;
-        Pmo__Reply reply = PMO__REPLY__INIT;
-        s_pack_reply (it, &reply);
-        if (it->rc && it->rc != PMO_EDUP)
-            pmo_log_debug ("request %s refused: %s", it->entry ? it->entry->name : "?", it->reason.text);
-    }
-}
-
-/*  The serial path: apply and commit the writes, then answer the reads. */
-static void
-s_process_serial (broker_t *broker, bool has_writes, int64_t now_ms)
-{
-    batch_t *self = broker->batch;
     if (has_writes) {
-        const item_t *culprit;
-        int rc = s_apply_writes (broker, now_ms, NULL, &culprit);
-        if (rc)
-            s_fail_writes (self, rc, culprit);
-        else if (pmo_store_pending (broker->store) > PMOD_FOLD_BYTES)
-            broker_fold (broker);
+        policy_t policy_mark = broker->policy;
+        const item_t *culprit = NULL;  /* the write whose store error failed the batch */
+        int rc;
+        for (;;) {
+            pmo_txn_t *txn = NULL;
+            bool again = false;
+            rc = pmo_txn_begin (broker->store, NULL, true, &txn);
+            for (size_t i = 0; rc == PMO_OK && !again && i < self->n; i++) {
+                item_t *it = &self->items[i];
+                if (it->rc == PMO_EDENIED && it->auth.audit_denial) {
+                    rc = s_audit_denial (broker, txn, it, now_ms);
+                    continue;
+                }
+                if (it->rc != PMO_OK || !it->entry->is_write)
+                    continue;
+                again = s_apply_write (broker, txn, it, now_ms);
+                if (again && s_store_error (it->rc)) {
+                    rc = it->rc;  /* the txn is spent: the batch fails */
+                    culprit = it;
+                }
+                else if (!again && it->rc == PMO_EDENIED && it->auth.audit_denial)
+                    rc = s_audit_denial (broker, txn, it, now_ms);
+            }
+            if (rc == PMO_OK && !again)
+                rc = s_alerts_touched (broker, txn, now_ms);
+            if (rc == PMO_OK && !again) {
+                int64_t t0 = pmo_clock_mono_ns ();
+                rc = pmo_txn_commit (&txn);
+                broker->commit_us_total += (pmo_clock_mono_ns () - t0) / 1000;
+            }
+            pmo_txn_abort (&txn);
+            if (!again || rc)
+                break;
+            /*  A request failed after writing: start over without it (it
+             *  keeps its refusal; the others are applied afresh). */
+            broker->next_seq = broker->last_seq + 1;
+            broker->policy = policy_mark;
+            s_events_truncate (self, 0);
+            s_touched_truncate (self, 0);
+        }
+        if (rc == PMO_OK) {
+            broker->last_seq = broker->next_seq - 1;
+            broker->n_commits++;
+            if (pmo_store_pending (broker->store) > PMOD_FOLD_BYTES)
+                broker_fold (broker);
+        } else {
+            /*  Nothing of this batch is stored: every write hears so, and
+             *  no event goes out.  The failure is no verdict on the writes
+             *  that were applied: they hear "full" or "busy", which agents
+             *  keep and send again, and keep their seqs for nobody.  Writes
+             *  refused on their own keep their reasons. */
+            pmo_log_error ("batch not stored: %s; %zu request(s) refused", pmo_strerror (rc), self->n);
+            broker->next_seq = broker->last_seq + 1;
+            broker->policy = policy_mark;
+            s_events_truncate (self, 0);
+            s_touched_truncate (self, 0);
+            int retry = rc == PMO_EFULL ? PMO_EFULL : PMO_EBUSY;
+            for (size_t i = 0; i < self->n; i++) {
+                item_t *it = &self->items[i];
+                if (!it->req || !it->entry || !it->entry->is_write || (it->rc != PMO_OK && it != culprit))
+                    continue;
+                /*  A request that broke the store itself keeps that error
+                 *  (resent, it could fail every batch it joins), unless
+                 *  the system said why (an errno: the disk, not the request). */
+                it->rc = it == culprit && rc <= 0 ? rc : retry;
+                it->seq = 0;
+                it->duplicate = false;
+                pmo_reason_set (&it->reason, it->rc, "", "not stored: %s", pmo_strerror (rc));
+            }
+        }
     }
-    s_pack_write_replies (self);
 
     pmo_txn_t *rtxn = NULL;
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
-        if (it->rc != PMO_OK || it->entry->is_write)
-            continue;
-        if (!rtxn && pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
-            rtxn = NULL;
-        s_answer_read (broker, rtxn, it, now_ms);
-        /*  A read that walks a write-back table by cursor needs it whole
-         *  (pmo_store.h): fold, and answer it again.  Reads by key see
-         *  the pending values and never wait for a fold. */
-        if (pmo_txn_wants_fold (rtxn)) {
-            pmo_txn_abort (&rtxn);
-            broker_fold (broker);
-            if (pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
+        if (it->rc == PMO_OK && !it->entry->is_write) {
+            if (!rtxn && pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
                 rtxn = NULL;
             s_answer_read (broker, rtxn, it, now_ms);
+            /*  A read that walks a write-back table by cursor needs it whole
+             *  (pmo_store.h): fold, and answer it again.  Reads by key see
+             *  the pending values and never wait for a fold. */
+            if (pmo_txn_wants_fold (rtxn)) {
+                pmo_txn_abort (&rtxn);
+                broker_fold (broker);
+                if (pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
+                    rtxn = NULL;
+                s_answer_read (broker, rtxn, it, now_ms);
+            }
+        } else {
+            Pmo__Reply reply = PMO__REPLY__INIT;
+            s_pack_reply (it, &reply);
         }
-        if (it->rc)
-            pmo_log_debug ("request %s refused: %s", it->entry->name, it->reason.text);
+        if (it->rc && it->rc != PMO_EDUP)
+            pmo_log_debug ("request %s refused: %s", it->entry ? it->entry->name : "?", it->reason.text);
     }
     pmo_txn_abort (&rtxn);
-}
-
-/*  Back to what decoding and admission decided, for a run from scratch
- *  after the batch below it was not stored: a refusal or a duplicate
- *  found on top of it may not stand without it. */
-static void
-s_readmit (batch_t *self)
-{
-    for (size_t i = 0; i < self->n; i++) {
-        item_t *it = &self->items[i];
-        it->rc = it->admitted_rc;
-        it->reason = it->admitted_reason;
-        it->seq = 0;
-        it->duplicate = false;
-    }
+    broker->n_requests += self->n;
 }
 
 /*  After a commit only: every queued event goes out in seq order, and the
  *  last one's hash becomes the committed head of the chain. */
 static void
-s_publish (broker_t *broker, batch_t *self)
+s_publish (broker_t *broker)
 {
+    batch_t *self = broker->batch;
     if (self->n_events)
         memcpy (broker->chain_head, self->events[self->n_events - 1].hash, sizeof broker->chain_head);
     for (size_t i = 0; broker->pub && i < self->n_events; i++) {
@@ -760,10 +624,13 @@ s_publish (broker_t *broker, batch_t *self)
     s_events_truncate (self, 0);
 }
 
-/*  Sends the replies, publishes the events and empties the batch. */
-static void
-s_answer (broker_t *broker, batch_t *self)
+void
+batch_process (broker_t *broker)
 {
+    batch_t *self = broker->batch;
+    if (self->n == 0)
+        return;
+    s_process_items (broker);
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
         if (it->deferred)
@@ -776,156 +643,13 @@ s_answer (broker_t *broker, batch_t *self)
         if (!s_send_big (broker->router, &it->reply))
             zmq_send (broker->router, it->reply.data, it->reply.len, ZMQ_DONTWAIT);
     }
-    s_publish (broker, self);
-    broker->n_requests += self->n;
+    s_publish (broker);
     s_items_clear (self);
-}
-
-/*  Takes the writer's result for the batch being stored, once: waiting
- *  for it when block, else only if it is there.  A stored batch is
- *  committed, its seqs too.  Returns false when not yet stored. */
-static bool
-s_collect (broker_t *broker, bool block)
-{
-    batch_t *st = broker->storing;
-    if (!st || st->collected)
-        return true;
-    if (!block && !writer_done (broker->writer))
-        return false;
-    st->store_rc = writer_wait (broker->writer, &broker->commit_us_total);
-    st->collected = true;
-    if (st->store_rc == PMO_OK) {
-        broker->last_seq = st->last_seq;
-        broker->n_commits++;
-    }
-    return true;
-}
-
-/*  Drops the overlay of the set stored last (pmo_store.h); only while no
- *  staged txn is open, whose reads may still rely on it. */
-static void
-s_release_stored (broker_t *broker)
-{
-    pmo_writeset_release (&broker->stored_ws);
-}
-
-/*  Answers the batch being stored, once collected: its replies and events
- *  go out, or if it was not stored, its writes hear so and the store drops
- *  everything not stored (no staged txn may be open then). */
-static void
-s_finish_storing (broker_t *broker)
-{
-    batch_t *st = broker->storing;
-    if (!st || !st->collected)
-        return;
-    if (st->store_rc) {
-        s_fail_writes (st, st->store_rc, NULL);
-        st->ws = NULL;  /* pmo_store_recover frees it */
-        s_release_stored (broker);
-        int rrc = pmo_store_recover (broker->store);
-        if (rrc)
-            pmo_log_error ("cannot reread the write-back journal: %s", pmo_strerror (rrc));
-        broker->next_seq = broker->last_seq + 1;
-    } else {
-        s_release_stored (broker);
-        broker->stored_ws = st->ws;  /* released once no staged txn reads it */
-        st->ws = NULL;
-    }
-    s_pack_write_replies (st);
-    s_answer (broker, st);
-    st->collected = false;
-    broker->storing = NULL;
-    broker->spare = st;
-}
-
-/*  Between two writes of a staged batch: when the batch below it is
- *  stored, its acknowledgements go out now, not after this batch is
- *  applied; the agents' next updates then arrive while it is. */
-static void
-s_answer_early (broker_t *broker)
-{
-    batch_t *st = broker->storing;
-    if (st && s_collect (broker, false) && st->store_rc == PMO_OK)
-        s_finish_storing (broker);
-}
-
-void
-batch_drain (broker_t *broker)
-{
-    s_collect (broker, true);
-    s_finish_storing (broker);
-    s_release_stored (broker);
-}
-
-/*  The pipelined path.  Returns false when the batch must run serially
- *  (after batch_drain) instead; then nothing of it is applied. */
-static bool
-s_process_pipelined (broker_t *broker, int64_t now_ms)
-{
-    batch_t *self = broker->batch;
-    pmo_txn_t *staged = NULL;
-    const item_t *culprit;
-    int rc = s_apply_writes (broker, now_ms, &staged, &culprit);
-    if (rc == S_NEEDS_SERIAL) {
-        s_readmit (self);  /* a refusal may be the staged txn's own */
-        return false;
-    }
-    if (rc) {
-        /*  Nothing handed off: it is answered after the one below. */
-        s_fail_writes (self, rc, culprit);
-        batch_drain (broker);
-        s_pack_write_replies (self);
-        s_answer (broker, self);
-        return true;
-    }
-    s_collect (broker, true);
-    if (broker->storing && broker->storing->store_rc) {
-        /*  Applied on top of writes that are not stored: start again. */
-        pmo_txn_abort (&staged);
-        s_finish_storing (broker);
-        s_events_truncate (self, 0);
-        s_touched_truncate (self, 0);
-        s_readmit (self);
-        return false;
-    }
-    if (pmo_store_pending (broker->store) > PMOD_FOLD_BYTES) {
-        /*  Before the hand-off: a fold needs every pending value stored. */
-        s_finish_storing (broker);
-        s_release_stored (broker);
-        broker_fold (broker);
-    }
-    pmo_txn_hand_off (&staged, &self->ws);
-    self->last_seq = broker->next_seq - 1;
-    s_release_stored (broker);
-    writer_submit (broker->writer, self->ws);
-    /*  While the writer stores this batch: answer the one below it. */
-    s_finish_storing (broker);
-    broker->storing = self;
-    broker->batch = broker->spare;
-    broker->spare = NULL;
-    return true;
-}
-
-void
-batch_process (broker_t *broker)
-{
-    batch_t *self = broker->batch;
-    if (self->n == 0)
-        return;
-    int64_t now_ms = pmo_clock_now_ms ();
-    bool pipelined;
-    bool has_writes = s_decode_from (broker, 0, &pipelined);
-    if (pipelined && has_writes && s_process_pipelined (broker, now_ms))
-        return;
-    batch_drain (broker);
-    s_process_serial (broker, has_writes, now_ms);
-    s_answer (broker, self);
 }
 
 void
 batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *reply)
 {
-    batch_drain (broker);
     batch_t *self = broker->batch;
     item_t *it = &self->items[0];
     self->n = 1;
@@ -934,22 +658,18 @@ batch_handle_bytes (broker_t *broker, const void *data, size_t len, pmo_buf_t *r
         memcpy (zmq_msg_data (&it->body), data, len);
     it->has_body = true;
     s_check_size (it);
-    bool pipelined;
-    bool has_writes = s_decode_from (broker, 0, &pipelined);
-    s_process_serial (broker, has_writes, pmo_clock_now_ms ());
+    s_process_items (broker);
     pmo_buf_reserve (reply, it->reply.len + 1);
     if (it->reply.len)
         memcpy (reply->data, it->reply.data, it->reply.len);
     reply->len = it->reply.len;
-    s_publish (broker, self);  /* no socket: this advances the chain head only */
-    broker->n_requests++;
+    s_publish (broker);  /* no socket: this advances the chain head only */
     s_items_clear (self);
 }
 
 int
 batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg)
 {
-    batch_drain (broker);
     batch_t *self = broker->batch;
     req_t r;
     memset (&r, 0, sizeof r);
@@ -970,6 +690,6 @@ batch_run_internal (broker_t *broker, int (*fn) (req_t *r, void *arg), void *arg
         return rc;
     }
     broker->last_seq = broker->next_seq - 1;
-    s_publish (broker, self);
+    s_publish (broker);
     return PMO_OK;
 }

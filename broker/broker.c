@@ -9,7 +9,6 @@
 
 #include "auth.h"
 #include "status_cache.h"
-#include "writer.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -129,14 +128,6 @@ broker_new (const broker_opts_t *opts, broker_t **broker_p, char *why, size_t wh
         rc = s_bind (self, ZMQ_PUB, opts->events, &self->pub, why, why_len);
     if (!rc) {
         self->batch = batch_new (PMO_BATCH_MAX);
-        self->spare = batch_new (PMO_BATCH_MAX);
-        if (!opts->serial) {
-            self->writer = writer_new ();
-            if (!self->writer) {
-                rc = errno;
-                snprintf (why, why_len, "cannot start the writer thread: %s", strerror (rc));
-            }
-        }
         self->status_cache = status_cache_new ();
         pmo_store_on_write (self->store, status_cache_on_write, self->status_cache);
         self->scan_ms = opts->scan_ms > 0 ? opts->scan_ms : 60000;
@@ -157,11 +148,7 @@ broker_destroy (broker_t **broker_p)
     broker_t *self = broker_p ? *broker_p : NULL;
     if (!self)
         return;
-    if (self->writer && self->batch)
-        batch_drain (self);
-    writer_destroy (&self->writer);
     batch_destroy (&self->batch);
-    batch_destroy (&self->spare);
     if (self->router)
         zmq_close (self->router);
     if (self->pub)
@@ -217,7 +204,6 @@ s_timers (broker_t *self)
 int
 broker_fold (broker_t *self)
 {
-    batch_drain (self);  /* a fold needs every pending value stored */
     size_t bytes = pmo_store_pending (self->store);
     if (bytes == 0)
         return PMO_OK;
@@ -243,19 +229,13 @@ broker_run (broker_t *self)
      *  pmod was down are noticed at start-up. */
     while (!*self->stop_flag) {
         s_timers (self);
-        /*  The writer's signal, when a batch is being stored, comes last. */
-        zmq_pollitem_t items[3] = {{self->router, 0, ZMQ_POLLIN, 0}};
-        int n_items = 1;
-        if (self->auth->zap)
-            items[n_items++] = (zmq_pollitem_t) {self->auth->zap, 0, ZMQ_POLLIN, 0};
-        int writer_at = n_items;
-        if (self->storing)
-            items[n_items++] = (zmq_pollitem_t) {NULL, writer_fd (self->writer), ZMQ_POLLIN, 0};
+        zmq_pollitem_t items[] = {{self->router, 0, ZMQ_POLLIN, 0}, {self->auth->zap, 0, ZMQ_POLLIN, 0}};
         /*  A running backup is checked often, pending write-back values
          *  soon (they are folded in the first pause); otherwise wake for
          *  timers. */
         bool pending = pmo_store_pending (self->store) > 0;
-        int n = zmq_poll (items, n_items, pending ? PMOD_FOLD_IDLE_MS : self->backup ? 20 : 1000);
+        int n = zmq_poll (items, self->auth->zap ? 2 : 1,
+                          pending ? PMOD_FOLD_IDLE_MS : self->backup ? 20 : 1000);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -266,8 +246,6 @@ broker_run (broker_t *self)
             auth_zap_serve (self);  /* handshakes first: they never wait for a batch */
         if (n > 0 && batch_collect (self))
             batch_process (self);
-        else if (self->storing && (items[writer_at].revents & ZMQ_POLLIN))
-            batch_drain (self);  /* stored, and nothing new: answer it now */
         else if (n == 0 && pending)
             broker_fold (self);
         if (self->auth->pub_reset) {
@@ -277,7 +255,6 @@ broker_run (broker_t *self)
         backup_check (self);
     }
     backup_join (self);
-    batch_drain (self);
     broker_fold (self);
     pmo_log_info ("stopping: %llu requests in %llu commits (%.1f ms in all committing), last seq %llu; "
                   "%llu folds (%.1f ms in all, longest %.1f ms)",

@@ -28,8 +28,6 @@ typedef struct {
     const char *admin_key;       /* public key file to enrol as "admin"  */
     int rate_per_s;              /* requests/s per principal (0: none)   */
     int burst;                   /* token bucket size                    */
-    bool serial;                 /* no writer thread: every batch commits
-                                    before the next is applied (A/B)     */
 } broker_opts_t;
 
 /*  The governance policy in force (stored in settings, set by operators). */
@@ -50,11 +48,7 @@ typedef struct {
     uint64_t next_entry_id;      /* next time/cost entry id              */
     uint8_t chain_head[32];      /* hash of the newest committed event   */
     pmo_buf_t scratch;           /* packing buffer for handlers          */
-    batch_t *batch;              /* the batch being read and applied      */
-    batch_t *storing;            /* the one the writer stores, or NULL    */
-    batch_t *spare;              /* the other one, while none is stored   */
-    struct writer *writer;       /* stores write sets; NULL: all serial   */
-    pmo_writeset_t *stored_ws;   /* stored and answered, not yet released  */
+    batch_t *batch;
     auth_t *auth;                /* keys, ZAP, rate limits (auth.h)      */
     volatile int *stop_flag;     /* set by the signal handler            */
     struct backup_job *backup;   /* the running backup, or NULL          */
@@ -121,11 +115,6 @@ size_t batch_collect (broker_t *broker);
  *  read txn, then sends every reply and publishes every event in seq order.
  *  Nothing is acknowledged or published before the commit. */
 void batch_process (broker_t *broker);
-/*  Waits for the batch being stored, if any, then sends its replies and
- *  publishes its events (or, if it could not be stored, says so to its
- *  writes).  Before anything that needs every acknowledged write in the
- *  tables: a fold, a serial batch, a scan, the end. */
-void batch_drain (broker_t *broker);
 
 /* ---- dispatch.c: request kind -> handler -------------------------------- */
 

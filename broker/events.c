@@ -51,7 +51,7 @@ events_emit (req_t *r, const char *topic, const char *project, Pmo__Event__BodyC
     /*  Every oneof member is a message pointer at the same offset. */
     ev.portfolio = (Pmo__Portfolio *) body;
     uint8_t hashes[2 * PMO_HASH_LEN];
-    pmo_chain_seal (&ev, batch_chain_head (b), hashes, &b->scratch);
+    pmo_chain_seal (&ev, batch_chain_head (b->batch, b->chain_head), hashes, &b->scratch);
 
     pmo_key_t k;
     tables_key_seq (&k, ev.seq);

@@ -51,9 +51,6 @@ s_usage (FILE *out)
              "                    when no admin is enrolled yet (first start)\n"
              "  --rate-limit N    requests per second per principal (default %d; 0: none)\n"
              "  --burst N         requests a principal may send at once (default %d)\n"
-             "  --serial-commits  apply each batch only after the last one is stored\n"
-             "                    (default: agents' updates are applied while the batch\n"
-             "                    before them is written and flushed); for comparisons\n"
              "  --insecure        no authentication: every peer is an admin named by its\n"
              "                    Request.actor.  For local demos only; logs a warning\n"
              "  --version         print the version and exit\n"
@@ -104,7 +101,6 @@ main (int argc, char **argv)
         {"scan-interval", required_argument, 0, 's'},
         {"insecure", no_argument, 0, 'I'},       {"admin-key", required_argument, 0, 'A'},
         {"rate-limit", required_argument, 0, 'R'}, {"burst", required_argument, 0, 'B'},
-        {"serial-commits", no_argument, 0, 'S'},
         {"version", no_argument, 0, 'V'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -145,7 +141,6 @@ main (int argc, char **argv)
             break;
         }
         case 'I': opts.insecure = true; break;
-        case 'S': opts.serial = true; break;
         case 'A': opts.admin_key = optarg; break;
         case 'R':
         case 'B': {

@@ -268,7 +268,6 @@ pmo_store_close (pmo_store_t **store_p)
         mdb_env_close (self->env);
     if (self->lock_fd >= 0)
         close (self->lock_fd);  /* releases the flock */
-    staged_store_free (self);
     wb_store_free (self);
     free (self);
     *store_p = NULL;
@@ -348,10 +347,6 @@ int
 pmo_txn_commit (pmo_txn_t **txn_p)
 {
     pmo_txn_t *self = *txn_p;
-    if (self->staged_mode) {
-        pmo_txn_abort (txn_p);
-        return PMO_EINVAL;  /* a staged txn ends with pmo_txn_hand_off */
-    }
     int rc = self->write ? wb_before_commit (self) : PMO_OK;
     if (rc)
         mdb_txn_abort (self->txn);
@@ -399,8 +394,6 @@ pmo_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t
 {
     if (pmo_store_is_deferred (txn->store, db))
         return wb_get (txn, db, key, key_len, val);
-    if (txn->staged_mode)
-        return staged_get (txn, db, key, key_len, val);
     MDB_val k = {key_len, (void *) key}, v;
     int mrc = mdb_get (txn->txn, s_dbi (txn, db), &k, &v);
     if (mrc == 0) {
@@ -418,7 +411,7 @@ pmo_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const voi
         return PMO_ETOOBIG;
     if (txn->store->on_write)
         txn->store->on_write (txn->store->on_write_arg, db, key, key_len);
-    if (pmo_store_is_deferred (txn->store, db) || txn->staged_mode) {
+    if (pmo_store_is_deferred (txn->store, db)) {
         int rc = wb_put (txn, db, key, key_len, data, data_len, flags);
         txn->n_writes += rc == PMO_OK;
         return rc;
@@ -439,7 +432,7 @@ pmo_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
 {
     if (txn->store->on_write)
         txn->store->on_write (txn->store->on_write_arg, db, key, key_len);
-    if (pmo_store_is_deferred (txn->store, db) || txn->staged_mode) {
+    if (pmo_store_is_deferred (txn->store, db)) {
         int rc = wb_del (txn, db, key, key_len);
         txn->n_writes += rc == PMO_OK;
         return rc;
@@ -537,10 +530,6 @@ int
 pmo_cursor_del (pmo_cursor_t *cursor)
 {
     pmo_store_t *store = cursor->txn->store;
-    if (cursor->txn->staged_mode) {
-        cursor->txn->needs_serial = true;
-        return PMO_EINTERNAL;
-    }
     MDB_val k, v;
     if (store->on_write && mdb_cursor_get (cursor->cur, &k, &v, MDB_GET_CURRENT) == 0) {
         MDB_dbi dbi = mdb_cursor_dbi (cursor->cur);
@@ -613,9 +602,5 @@ pmo_db_clear (pmo_txn_t *txn, unsigned db)
 {
     if (pmo_store_is_deferred (txn->store, db))
         return PMO_EINVAL;
-    if (txn->staged_mode) {
-        txn->needs_serial = true;
-        return PMO_EINTERNAL;
-    }
     return pmo_store_rc (mdb_drop (txn->txn, s_dbi (txn, db), 0));
 }

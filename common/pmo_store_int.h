@@ -40,18 +40,7 @@ struct pmo_store {
     wb_slot_t *staged_spare;     /* the last write txn's emptied slots      */
     size_t staged_spare_cap;
     uint64_t journal_next;       /* key of the next journal record          */
-    pmo_writeset_t *handed_off;  /* staged write sets not yet released, oldest first */
-};
-
-/*  A staged txn's writes, handed off to be stored (pmo_store_staged.c). */
-struct pmo_writeset {
-    pmo_store_t *store;
-    wb_map_t direct;             /* writes to ordinary tables               */
-    uint64_t dbs;                /* bit db: direct holds a write to db      */
-    uint8_t *journal;            /* the deferred writes' journal record     */
-    size_t journal_len;
-    uint64_t journal_key;
-    pmo_writeset_t *next;        /* the next newer one handed off           */
+    bool in_write;               /* a write txn is open                     */
 };
 
 struct pmo_txn {
@@ -62,11 +51,6 @@ struct pmo_txn {
     wb_map_t staged;             /* this txn's deferred writes              */
     bool absorbed;               /* committed map written into this txn     */
     bool wants_fold;             /* a read cursor was refused: values pending */
-    /*  Staged txns (pmo_txn_begin_staged): txn is a read txn, and every
-     *  write, to any table, goes to staged. */
-    bool staged_mode;
-    bool needs_serial;           /* it met what only a real write txn can do */
-    uint64_t staged_dbs;         /* bit db: staged holds a write to db      */
 };
 
 int pmo_store_rc (int mdb_rc);
@@ -77,22 +61,7 @@ pmo_store_is_deferred (const pmo_store_t *s, unsigned db)
     return db < 64 && (s->deferred >> db & 1);
 }
 
-/*  pmo_store_staged.c: a get in a staged txn from an ordinary table. */
-int staged_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val);
-/*  At close: frees the write sets never released. */
-void staged_store_free (pmo_store_t *store);
-
-/*  pmo_store_writeback.c: the map, and the deferred databases */
-const wb_entry_t *wb_map_find (const wb_map_t *m, unsigned db, const void *key, size_t len);
-/*  Moves e (whose key hashes to hash) into m, replacing what m held. */
-void wb_map_insert (wb_map_t *m, wb_entry_t *e, uint32_t hash);
-void wb_map_clear (wb_map_t *m);
-bool wb_entry_deleted (const wb_entry_t *e, pmo_val_t *val);
-/*  Writes m's entries into their tables in txn, in key order. */
-int wb_write_map (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m);
-/*  Moves txn's staged writes out: ordinary tables' into ws->direct, the
- *  deferred ones into the committed map and ws's journal record. */
-void wb_hand_off (pmo_txn_t *txn, pmo_writeset_t *ws);
+/*  pmo_store_writeback.c */
 int wb_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val);
 int wb_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const void *data,
             size_t data_len, unsigned flags);
@@ -112,9 +81,6 @@ int wb_write_staged (pmo_txn_t *txn);
 /*  At open: replays what the journal holds into the tables (a crash
  *  between commits and their fold), in the open's txn. */
 int wb_replay (pmo_store_t *store, MDB_txn *txn, char *why, size_t why_len);
-/*  Rebuilds the committed map from the journal, which holds exactly what
- *  was stored and not folded; reads only (a full store can still). */
-int wb_reload (pmo_store_t *store);
 void wb_store_free (pmo_store_t *store);
 
 #endif

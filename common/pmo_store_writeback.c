@@ -62,8 +62,8 @@ s_slot (const wb_map_t *m, uint32_t hash, unsigned db, const void *key, size_t l
     }
 }
 
-const wb_entry_t *
-wb_map_find (const wb_map_t *m, unsigned db, const void *key, size_t len)
+static const wb_entry_t *
+s_find (const wb_map_t *m, unsigned db, const void *key, size_t len)
 {
     if (m->n == 0)
         return NULL;
@@ -90,8 +90,8 @@ s_grow (wb_map_t *m)
 
 /*  Puts e (whose key hashes to hash) into m, replacing (and freeing) what
  *  m held for its key. */
-void
-wb_map_insert (wb_map_t *m, wb_entry_t *e, uint32_t hash)
+static void
+s_insert (wb_map_t *m, wb_entry_t *e, uint32_t hash)
 {
     if ((m->n + 1) * 4 > m->cap * 3)
         s_grow (m);
@@ -239,8 +239,8 @@ s_write_entries (pmo_store_t *s, MDB_txn *txn, wb_entry_t *const *v, size_t n)
 }
 
 /*  Writes the map's entries into their tables in txn. */
-int
-wb_write_map (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
+static int
+s_write_tables (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
 {
     if (m->n == 0)
         return PMO_OK;
@@ -253,9 +253,9 @@ wb_write_map (pmo_store_t *s, MDB_txn *txn, const wb_map_t *m)
 int
 wb_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val)
 {
-    const wb_entry_t *e = wb_map_find (&txn->staged, db, key, key_len);
+    const wb_entry_t *e = s_find (&txn->staged, db, key, key_len);
     if (!e && !txn->absorbed)
-        e = wb_map_find (&txn->store->committed, db, key, key_len);
+        e = s_find (&txn->store->committed, db, key, key_len);
     if (!e) {
         MDB_val k = {key_len, (void *) key}, v;
         int mrc = mdb_get (txn->txn, txn->store->dbi[db], &k, &v);
@@ -281,11 +281,10 @@ wb_put (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, const void
     if (data_len >= S_DELETED)
         return PMO_ETOOBIG;
     pmo_val_t old;
-    if ((flags & PMO_PUT_NOOVERWRITE) && pmo_get (txn, db, key, key_len, &old) == PMO_OK)
+    if ((flags & PMO_PUT_NOOVERWRITE) && wb_get (txn, db, key, key_len, &old) == PMO_OK)
         return PMO_EEXIST;
     s_staged_take (txn);
-    txn->staged_dbs |= 1ull << db;
-    wb_map_insert (&txn->staged, s_entry_new (db, key, key_len, data, data_len, false), s_hash (db, key, key_len));
+    s_insert (&txn->staged, s_entry_new (db, key, key_len, data, data_len, false), s_hash (db, key, key_len));
     return PMO_OK;
 }
 
@@ -295,12 +294,11 @@ wb_del (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len)
     if (!txn->write)
         return EACCES;
     pmo_val_t old;
-    int rc = pmo_get (txn, db, key, key_len, &old);
+    int rc = wb_get (txn, db, key, key_len, &old);
     if (rc)
         return rc;
     s_staged_take (txn);
-    txn->staged_dbs |= 1ull << db;
-    wb_map_insert (&txn->staged, s_entry_new (db, key, key_len, NULL, 0, true), s_hash (db, key, key_len));
+    s_insert (&txn->staged, s_entry_new (db, key, key_len, NULL, 0, true), s_hash (db, key, key_len));
     return PMO_OK;
 }
 
@@ -314,7 +312,7 @@ s_each (const wb_map_t *m, const wb_map_t *skip, unsigned db, const void *prefix
         const wb_entry_t *e = m->slots[i].e;
         if (!e || m->slots[i].db != db || e->key_len < prefix_len || memcmp (e->bytes, prefix, prefix_len) != 0)
             continue;
-        if (skip && wb_map_find (skip, db, e->bytes, e->key_len))
+        if (skip && s_find (skip, db, e->bytes, e->key_len))
             continue;
         pmo_val_t k = {e->bytes, e->key_len}, v = {e->bytes + e->key_len, e->val_len};
         fn (arg, &k, e->deleted ? NULL : &v);
@@ -340,9 +338,9 @@ static int
 s_absorb (pmo_txn_t *txn)
 {
     pmo_store_t *s = txn->store;
-    int rc = txn->absorbed ? PMO_OK : wb_write_map (s, txn->txn, &s->committed);
+    int rc = txn->absorbed ? PMO_OK : s_write_tables (s, txn->txn, &s->committed);
     if (!rc)
-        rc = wb_write_map (s, txn->txn, &txn->staged);
+        rc = s_write_tables (s, txn->txn, &txn->staged);
     if (!rc)
         rc = pmo_store_rc (mdb_drop (txn->txn, s->dbi[s->journal_db], 0));
     if (rc)
@@ -356,17 +354,6 @@ int
 wb_before_cursor (pmo_txn_t *txn, unsigned db)
 {
     pmo_store_t *s = txn->store;
-    if (txn->staged_mode) {
-        /*  Its read txn holds none of the writes in memory: a cursor is
-         *  sound only over a table that has none. */
-        bool written = txn->staged_dbs >> db & 1;
-        if (pmo_store_is_deferred (s, db))
-            written |= s->committed.n > 0;
-        for (const pmo_writeset_t *ws = s->handed_off; ws; ws = ws->next)
-            written |= ws->dbs >> db & 1;
-        txn->needs_serial |= written;
-        return written ? PMO_EINTERNAL : PMO_OK;
-    }
     if (!pmo_store_is_deferred (s, db))
         return PMO_OK;
     if (!txn->write) {
@@ -398,18 +385,18 @@ s_get_u32 (const uint8_t *p)
     return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
 }
 
-/*  The journal record of m's deferred entries (all of a real txn's);
- *  NULL with *len 0 when there are none. */
-static uint8_t *
-s_journal_encode (const pmo_store_t *s, const wb_map_t *m, size_t *len)
+int
+wb_before_commit (pmo_txn_t *txn)
 {
-    *len = 0;
+    const wb_map_t *m = &txn->staged;
     if (m->n == 0)
-        return NULL;
-    uint8_t *rec = pmo_malloc (m->bytes + m->n * 7), *p = rec;
+        return PMO_OK;
+    pmo_store_t *s = txn->store;
+    size_t len = m->bytes + m->n * 7;
+    uint8_t *rec = pmo_malloc (len), *p = rec;
     for (size_t i = 0; i < m->cap; i++) {
         const wb_entry_t *e = m->slots[i].e;
-        if (!e || !pmo_store_is_deferred (s, e->db))
+        if (!e)
             continue;
         *p++ = e->db;
         s_put_u16 (p, e->key_len);
@@ -417,64 +404,12 @@ s_journal_encode (const pmo_store_t *s, const wb_map_t *m, size_t *len)
         memcpy (p + 6, e->bytes, e->key_len + (e->deleted ? 0 : e->val_len));
         p += 6 + e->key_len + (e->deleted ? 0 : e->val_len);
     }
-    *len = (size_t) (p - rec);
-    if (*len == 0) {
-        free (rec);
-        return NULL;
-    }
-    return rec;
-}
-
-int
-wb_before_commit (pmo_txn_t *txn)
-{
-    pmo_store_t *s = txn->store;
-    size_t len;
-    uint8_t *rec = s_journal_encode (s, &txn->staged, &len);
-    if (!rec)
-        return PMO_OK;
     uint8_t kb[8];
     pmo_be64_put (kb, s->journal_next);
-    MDB_val k = {8, kb}, v = {len, rec};
+    MDB_val k = {8, kb}, v = {(size_t) (p - rec), rec};
     int rc = pmo_store_rc (mdb_put (txn->txn, s->dbi[s->journal_db], &k, &v, MDB_APPEND));
     free (rec);
     return rc;
-}
-
-void
-wb_hand_off (pmo_txn_t *txn, pmo_writeset_t *ws)
-{
-    pmo_store_t *s = txn->store;
-    ws->journal = s_journal_encode (s, &txn->staged, &ws->journal_len);
-    if (ws->journal)
-        ws->journal_key = s->journal_next++;
-    wb_map_t *m = &txn->staged;
-    for (size_t i = 0; i < m->cap; i++) {
-        wb_slot_t *sl = &m->slots[i];
-        if (!sl->e)
-            continue;
-        if (pmo_store_is_deferred (s, sl->db)) {
-            wb_map_insert (&s->committed, sl->e, sl->hash);
-        } else {
-            ws->dbs |= 1ull << sl->db;
-            wb_map_insert (&ws->direct, sl->e, sl->hash);
-        }
-    }
-    s_staged_release (txn, true);
-}
-
-bool
-wb_entry_deleted (const wb_entry_t *e, pmo_val_t *val)
-{
-    val->data = e->bytes + e->key_len;
-    val->len = e->val_len;
-    return e->deleted;
-}
-
-void
-wb_map_clear (wb_map_t *m)
-{
-    s_map_clear (m, false);
 }
 
 void
@@ -489,14 +424,14 @@ wb_committed (pmo_txn_t *txn)
     wb_map_t *m = &txn->staged;
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].e)
-            wb_map_insert (&s->committed, m->slots[i].e, m->slots[i].hash);
+            s_insert (&s->committed, m->slots[i].e, m->slots[i].hash);
     s_staged_release (txn, true);
 }
 
 int
 wb_write_staged (pmo_txn_t *txn)
 {
-    int rc = wb_write_map (txn->store, txn->txn, &txn->staged);
+    int rc = s_write_tables (txn->store, txn->txn, &txn->staged);
     s_staged_release (txn, false);
     return rc;
 }
@@ -515,85 +450,49 @@ wb_store_free (pmo_store_t *store)
     store->staged_spare = NULL;
 }
 
-/*  Calls fn with each write of journal record [p, end) in order; stops at
- *  fn's first non-zero (an MDB rc).  MDB_CORRUPTED for a damaged record. */
-typedef int s_record_fn (pmo_store_t *s, void *arg, unsigned db, MDB_val *key, MDB_val *val);
-
-static int
-s_record_each (pmo_store_t *s, const uint8_t *p, const uint8_t *end, s_record_fn *fn, void *arg)
-{
-    int mrc = 0;
-    while (p < end && mrc == 0) {
-        if (end - p < 7)
-            return MDB_CORRUPTED;
-        unsigned db = p[0];
-        size_t key_len = (size_t) p[1] | (size_t) p[2] << 8;
-        uint32_t val_len = s_get_u32 (p + 3);
-        bool deleted = val_len == S_DELETED;
-        size_t need = 7 + key_len + (deleted ? 0 : val_len);
-        if (!pmo_store_is_deferred (s, db) || key_len == 0 || (size_t) (end - p) < need)
-            return MDB_CORRUPTED;
-        MDB_val dk = {key_len, (void *) (p + 7)};
-        MDB_val dv = {deleted ? 0 : val_len, (void *) (p + 7 + key_len)};
-        mrc = fn (s, arg, db, &dk, deleted ? NULL : &dv);
-        p += need;
-    }
-    return mrc;
-}
-
-static int
-s_replay_write (pmo_store_t *s, void *arg, unsigned db, MDB_val *key, MDB_val *val)
-{
-    MDB_txn *txn = arg;
-    if (!val) {
-        int mrc = mdb_del (txn, s->dbi[db], key, NULL);
-        return mrc == MDB_NOTFOUND ? 0 : mrc;
-    }
-    return mdb_put (txn, s->dbi[db], key, val, 0);
-}
-
-static int
-s_reload_write (pmo_store_t *s, void *arg, unsigned db, MDB_val *key, MDB_val *val)
-{
-    (void) arg;
-    wb_map_insert (&s->committed, s_entry_new (db, key->mv_data, key->mv_size, val ? val->mv_data : NULL,
-                                               val ? val->mv_size : 0, val == NULL),
-                   s_hash (db, key->mv_data, key->mv_size));
-    return 0;
-}
-
-/*  Walks the journal in commit order, each write to fn; *last_key: the
- *  newest record's key (0 when empty).  Returns an MDB rc; *records
- *  counts the records walked whole. */
-static int
-s_journal_each (pmo_store_t *s, MDB_txn *txn, s_record_fn *fn, void *arg, size_t *records, uint64_t *last_key)
+int
+wb_replay (pmo_store_t *s, MDB_txn *txn, char *why, size_t why_len)
 {
     MDB_cursor *cur;
     int mrc = mdb_cursor_open (txn, s->dbi[s->journal_db], &cur);
     if (mrc)
-        return mrc;
+        return pmo_store_rc (mrc);
     MDB_val k, v;
-    *records = 0;
-    *last_key = 0;
+    size_t records = 0;
     for (mrc = mdb_cursor_get (cur, &k, &v, MDB_FIRST); mrc == 0; mrc = mdb_cursor_get (cur, &k, &v, MDB_NEXT)) {
-        const uint8_t *p = v.mv_data;
-        mrc = s_record_each (s, p, p + v.mv_size, fn, arg);
+        const uint8_t *p = v.mv_data, *end = p + v.mv_size;
+        while (p < end && mrc == 0) {
+            if (end - p < 7) {
+                mrc = MDB_CORRUPTED;
+                break;
+            }
+            unsigned db = p[0];
+            size_t key_len = (size_t) p[1] | (size_t) p[2] << 8;
+            uint32_t val_len = s_get_u32 (p + 3);
+            bool deleted = val_len == S_DELETED;
+            size_t need = 7 + key_len + (deleted ? 0 : val_len);
+            if (!pmo_store_is_deferred (s, db) || key_len == 0 || (size_t) (end - p) < need) {
+                mrc = MDB_CORRUPTED;
+                break;
+            }
+            MDB_val dk = {key_len, (void *) (p + 7)};
+            if (deleted) {
+                mrc = mdb_del (txn, s->dbi[db], &dk, NULL);
+                if (mrc == MDB_NOTFOUND)
+                    mrc = 0;
+            } else {
+                MDB_val dv = {val_len, (void *) (p + 7 + key_len)};
+                mrc = mdb_put (txn, s->dbi[db], &dk, &dv, 0);
+            }
+            p += need;
+        }
         if (mrc)
             break;
-        if (k.mv_size == 8)
-            *last_key = pmo_be64_get (k.mv_data);
-        ++*records;
+        records++;
     }
     mdb_cursor_close (cur);
-    return mrc == MDB_NOTFOUND ? 0 : mrc;
-}
-
-int
-wb_replay (pmo_store_t *s, MDB_txn *txn, char *why, size_t why_len)
-{
-    size_t records;
-    uint64_t last_key;
-    int mrc = s_journal_each (s, txn, s_replay_write, txn, &records, &last_key);
+    if (mrc == MDB_NOTFOUND)
+        mrc = 0;
     if (!mrc)
         mrc = mdb_drop (txn, s->dbi[s->journal_db], 0);
     if (mrc) {
@@ -602,24 +501,6 @@ wb_replay (pmo_store_t *s, MDB_txn *txn, char *why, size_t why_len)
         return pmo_store_rc (mrc);
     }
     s->journal_next = 1;
-    return PMO_OK;
-}
-
-int
-wb_reload (pmo_store_t *s)
-{
-    s_map_clear (&s->committed, false);
-    MDB_txn *txn;
-    int mrc = mdb_txn_begin (s->env, NULL, MDB_RDONLY, &txn);
-    if (mrc)
-        return pmo_store_rc (mrc);
-    size_t records;
-    uint64_t last_key;
-    mrc = s_journal_each (s, txn, s_reload_write, NULL, &records, &last_key);
-    mdb_txn_abort (txn);
-    if (mrc)
-        return pmo_store_rc (mrc);
-    s->journal_next = last_key + 1;
     return PMO_OK;
 }
 
@@ -641,8 +522,6 @@ pmo_store_fold (pmo_store_t *store)
     wb_map_t *m = &store->committed;
     if (m->n == 0)
         return PMO_OK;
-    if (store->handed_off)
-        return PMO_EBUSY;  /* its values are pending, not yet stored */
     /*  In txns of at most S_FOLD_CHUNK values: LMDB keeps the buffers of
      *  the largest txn's dirty pages for reuse, so one txn for a backlog
      *  spread over a large table would hold a page per value for good.

@@ -19,7 +19,6 @@
 typedef struct pmo_store pmo_store_t;
 typedef struct pmo_txn pmo_txn_t;
 typedef struct pmo_cursor pmo_cursor_t;
-typedef struct pmo_writeset pmo_writeset_t;
 
 typedef struct {
     const void *data;
@@ -103,43 +102,6 @@ int pmo_txn_commit (pmo_txn_t **txn_p);
 int pmo_txn_commit_lazy (pmo_txn_t **txn_p);
 /*  Aborts and frees the txn.  Accepts NULL. */
 void pmo_txn_abort (pmo_txn_t **txn_p);
-
-/*  Staged write txns: for a writer that applies the next batch while the
- *  last one is being stored in another thread (pmod's pipeline, batch.c).
- *
- *  A staged txn reads like a write txn and writes to memory only.  Its gets
- *  see its own writes, then those of the write sets handed off and not yet
- *  released (newest first), then the store.  pmo_txn_hand_off turns its
- *  writes into a write set, which later staged txns see at once;
- *  pmo_writeset_store writes one into its tables and commits it, synced,
- *  in a real write txn, from any one thread; the thread that stages
- *  releases it once stored.  Write sets are stored in the order they were
- *  handed off.
- *
- *  What only a real write txn can do marks a staged txn instead
- *  (pmo_txn_needs_serial): a cursor over a table that it or a handed-off
- *  set has written (any write-back table while values are pending), a
- *  cursor delete, clearing a table.  Its caller aborts it and does the work
- *  in a real write txn once nothing is handed off.  A staged txn ends with
- *  pmo_txn_hand_off or pmo_txn_abort. */
-int pmo_txn_begin_staged (pmo_store_t *store, pmo_txn_t **txn_p);
-bool pmo_txn_needs_serial (const pmo_txn_t *txn);
-/*  Ends the staged txn; its writes become *ws_p, owned by the store until
- *  released.  Returns PMO_OK, or PMO_EINVAL when txn is not staged. */
-int pmo_txn_hand_off (pmo_txn_t **txn_p, pmo_writeset_t **ws_p);
-/*  Writes ws into its tables, with its journal record, in one synced txn.
- *  No other write txn may be open.  Returns PMO_OK, PMO_EFULL or an errno;
- *  on failure nothing of ws is stored. */
-int pmo_writeset_store (pmo_writeset_t *ws);
-/*  After ws was stored: drops it (it must be the oldest handed off). */
-void pmo_writeset_release (pmo_writeset_t **ws_p);
-/*  True while any write set is handed off and not released. */
-bool pmo_store_has_handed_off (const pmo_store_t *store);
-/*  After a write set could not be stored: drops every handed-off set, and
- *  takes the pending write-back values again from the journal, which holds
- *  what was really stored (a read: it works on a full store).  Nothing may
- *  be storing meanwhile.  Returns PMO_OK or the store's rc. */
-int pmo_store_recover (pmo_store_t *store);
 
 /*  Reads one value.  *val borrows from the txn.  PMO_ENOTFOUND when absent. */
 int pmo_get (pmo_txn_t *txn, unsigned db, const void *key, size_t key_len, pmo_val_t *val);
