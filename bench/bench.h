@@ -307,6 +307,8 @@ int check_last_seq (const char *endpoint, uint64_t *last_seq);
 
 typedef struct {
     bool exact;
+    bool checked;                  /* false: pmod could not be asked (why in
+                                      problem): neither exact nor LOST     */
     uint64_t updates;
     int64_t minutes, money_minor;
     char problem[512];             /* first mismatch, when !exact           */
@@ -317,6 +319,7 @@ int check_totals (const char *endpoint, const world_t *w, const sums_t *expect, 
 
 typedef struct {
     bool exact;
+    bool checked;                  /* as in totals_t                         */
     uint64_t events;               /* events with seq > base                 */
     uint64_t update_events;        /* events caused by our updates           */
     uint64_t other_events;         /* pmod's own (alerts, health)            */

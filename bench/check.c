@@ -353,6 +353,7 @@ check_totals (const char *endpoint, const world_t *w, const sums_t *expect, tota
         if (len > 0 && (size_t) len < sizeof out->problem)
             pmo_strlcpy (out->problem + len, first, sizeof out->problem - (size_t) len);
     }
+    out->checked = rc == PMO_OK;
     out->exact = rc == PMO_OK && arg.mismatches == 0;
     free (reqs);
     free (ptrs);
@@ -432,6 +433,7 @@ check_log (const char *endpoint, uint64_t base_seq, agent_t *agents, int n_agent
         check_why (rc, endpoint, S_TIMEOUT_MS, why, sizeof why);
         snprintf (out->problem, sizeof out->problem, "reading the log: %s", why);
     }
+    out->checked = rc == PMO_OK;
     out->exact = rc == PMO_OK && out->missing == 0 && out->duplicated == 0;
     if (!rc && !out->exact)
         snprintf (out->problem, sizeof out->problem, "%llu update(s) missing from the log, %llu there twice",

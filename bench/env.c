@@ -119,9 +119,21 @@ s_exit_status (int st)
     return -1;
 }
 
+/*  The child other than pmod that runs now (a timed pmoctl or pmo-agent,
+ *  the idle pmo-agent run), stopped too on SIGINT/SIGTERM; 0 when none.
+ *  Cleared before the child is reaped, so its pid is never reused here. */
+static _Atomic pid_t s_child;
+
 /*  Waits for pid to exit within timeout_ms (then kills it).  Returns the
  *  exit status, or -1 on timeout. */
 static uint64_t s_proc_field (pid_t pid, const char *file, const char *key);
+
+static void
+s_child_done (pid_t pid)
+{
+    pid_t expected = pid;
+    atomic_compare_exchange_strong (&s_child, &expected, 0);
+}
 
 static int
 s_wait (pid_t pid, int timeout_ms, long *peak_rss_kb)
@@ -137,6 +149,8 @@ s_wait (pid_t pid, int timeout_ms, long *peak_rss_kb)
         while (n < 0 && errno == EINTR);
         close (pfd);
         int st;
+        if (n == 1)
+            s_child_done (pid);
         if (n == 1 && wait4 (pid, &st, 0, &ru) == pid) {
             if (peak_rss_kb)
                 *peak_rss_kb = ru.ru_maxrss;
@@ -147,6 +161,8 @@ s_wait (pid_t pid, int timeout_ms, long *peak_rss_kb)
         while (pmo_clock_mono_ms () < deadline) {
             int st;
             pid_t r = wait4 (pid, &st, WNOHANG, &ru);
+            if (r == pid || r < 0)
+                s_child_done (pid);  /* no pidfd (before Linux 5.3): just after */
             if (r == pid) {
                 if (peak_rss_kb)
                     *peak_rss_kb = ru.ru_maxrss;
@@ -159,6 +175,7 @@ s_wait (pid_t pid, int timeout_ms, long *peak_rss_kb)
         }
     }
     kill (pid, SIGKILL);
+    s_child_done (pid);
     int st;
     waitpid (pid, &st, 0);
     return -1;
@@ -171,6 +188,7 @@ env_run_timed (const char *const *argv, const char *out_path, int timeout_ms, in
     pid_t pid = s_spawn (argv, out_path, false);
     if (pid < 0)
         return -1;
+    atomic_store (&s_child, pid);
     int st = s_wait (pid, timeout_ms, NULL);
     *wall_ns = pmo_clock_mono_ns () - t0;
     return st;
@@ -182,6 +200,7 @@ env_run_peak_rss (const char *const *argv, const char *out_path, int timeout_ms,
     pid_t pid = s_spawn (argv, out_path, true);
     if (pid < 0)
         return -1;
+    atomic_store (&s_child, pid);
     return s_wait (pid, timeout_ms, peak_rss_kb);
 }
 
@@ -192,6 +211,7 @@ env_idle_rss (const char *const *argv, const char *out_path, int idle_ms, long *
     pid_t pid = s_spawn (argv, out_path, false);
     if (pid < 0)
         return -1;
+    atomic_store (&s_child, pid);
     struct timespec ts = {idle_ms / 1000, (long) (idle_ms % 1000) * 1000000L};
     nanosleep (&ts, NULL);
     *rss_kb = (long) s_proc_field (pid, "status", "VmRSS:");
@@ -236,14 +256,18 @@ env_pmod_alive (void)
     return true;
 }
 
-/*  On SIGINT or SIGTERM: the pmod being watched is stopped too, rather
- *  than left running on the temp directory.  (Only async-signal-safe
- *  calls; the temp directory stays.) */
+/*  On SIGINT or SIGTERM: the pmod being watched, and the other child that
+ *  runs (a pmo-agent run would never exit by itself), are stopped too,
+ *  rather than left running on the temp directory.  (Only
+ *  async-signal-safe calls; the temp directory stays.) */
 static void
 s_on_stop (int sig)
 {
     pid_t pid = atomic_load (&s_watched);
-    if (pid)
+    if (pid > 0)
+        kill (pid, SIGTERM);
+    pid = atomic_load (&s_child);
+    if (pid > 0)
         kill (pid, SIGTERM);
     _exit (128 + sig);
 }
@@ -273,8 +297,11 @@ env_pmod_start (pmod_t *p, int timeout_ms, int64_t *startup_ns)
     int64_t t0 = pmo_clock_mono_ns ();
     int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
     p->pid = s_spawn (argv, p->log, false);
-    if (p->pid < 0)
-        return errno;
+    if (p->pid < 0) {
+        /*  Never keep -1: env_pmod_stop would kill (-1, ...) every process. */
+        p->pid = 0;
+        return errno ? errno : PMO_EINTERNAL;
+    }
     atomic_store (&s_dead_status, -1);
     atomic_store (&s_watched, p->pid);
     /*  Ready = answers a ping.  Connect only once the ipc file exists (a
@@ -320,7 +347,7 @@ env_pmod_start (pmod_t *p, int timeout_ms, int64_t *startup_ns)
 int
 env_pmod_stop (pmod_t *p)
 {
-    if (!p->pid)
+    if (p->pid <= 0)
         return -1;
     int st;
     if (!env_pmod_alive ()) {

@@ -163,6 +163,9 @@ mode_latency (bench_t *b)
         json_object_object_add (j, "agent_idle_rss_anon_kb", json_object_new_int64 (idle_anon_kb));
         json_object *jt = json_object_new_object ();
         json_object_object_add (jt, "exact", json_object_new_boolean (totals.exact));
+        json_object_object_add (jt, "checked", json_object_new_boolean (totals.checked));
+        if (!totals.exact)
+            json_object_object_add (jt, "problem", json_object_new_string (totals.problem));
         json_object_object_add (jt, "updates", json_object_new_int64 ((int64_t) totals.updates));
         json_object_object_add (jt, "minutes", json_object_new_int64 (totals.minutes));
         json_object_object_add (jt, "money_minor", json_object_new_int64 (totals.money_minor));
@@ -188,7 +191,7 @@ mode_latency (bench_t *b)
             printf ("  totals: exact (%llu updates, %lld minutes, %lld cents)\n", (unsigned long long) totals.updates,
                     (long long) totals.minutes, (long long) totals.money_minor);
         else
-            printf ("  totals: LOST/DUPLICATED: %s\n", totals.problem);
+            printf ("  totals: %s: %s\n", totals.checked ? "LOST/DUPLICATED" : "not checked", totals.problem);
         fflush (stdout);
     }
     for (size_t r = 0; r < o->n_rates; r++)

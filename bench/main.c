@@ -39,7 +39,7 @@ s_usage (FILE *out)
              "  --updates M       updates per agent in ingest (25000)\n"
              "  --window W        unacknowledged updates per agent (64)\n"
              "  --subscribers K   event subscriber threads (1)\n"
-             "  --rates R,...     latency: offered loads in updates/s (1000,10000)\n"
+             "  --rates R,...     latency: offered loads in updates/s, up to 1000000 (1000,10000)\n"
              "  --duration S      latency: seconds per rate (3)\n"
              "  --oneshots N      latency: pmo-agent one-shot runs to time (50)\n"
              "  --projects P      projects (100 for ingest and latency, 10000 for query)\n"
@@ -90,10 +90,15 @@ int
 bench_pmod_start (bench_t *b, pmod_t *p, int64_t *startup_ns)
 {
     int rc = env_pmod_start (p, 120000, startup_ns);
-    if (rc) {
+    if (rc == ECHILD)  /* its log's tail is printed already, by env_pmod_stop */
+        bench_fail (b, false, "pmod %s exited at start-up (status %d; see %s)", p->bin, env_pmod_exit_status (),
+                    p->log);
+    else if (rc) {
         env_pmod_log_tail (p);
-        bench_fail (b, false, "pmod %s: did not answer a ping within 120000 ms: %s", p->bin,
-                    rc == ECHILD ? "it exited" : pmo_strerror (rc));
+        if (rc == PMO_ETIMEOUT)
+            bench_fail (b, false, "pmod %s: did not answer a ping within 120000 ms", p->bin);
+        else
+            bench_fail (b, false, "pmod %s: cannot start: %s", p->bin, pmo_strerror (rc));
     }
     return rc;
 }
@@ -127,9 +132,10 @@ bench_map_mb (uint64_t n)
     return mb > (1u << 20) ? 1u << 20 : (unsigned) mb;
 }
 
-/*  "1000,10000" or "1e6,1e7" into out; false on a bad list. */
+/*  "1000,10000" or "1e6,1e7" into out: whole numbers in 1..max; false on
+ *  a bad list. */
 static bool
-s_parse_list (const char *text, int64_t *out, size_t *n)
+s_parse_list (const char *text, double max, int64_t *out, size_t *n)
 {
     *n = 0;
     char buf[256];
@@ -139,7 +145,8 @@ s_parse_list (const char *text, int64_t *out, size_t *n)
     for (char *tok = strtok_r (buf, ",", &save); tok; tok = strtok_r (NULL, ",", &save)) {
         char *end;
         double v = strtod (tok, &end);
-        if (*end || v < 1 || v > 1e10 || *n == BENCH_MAX_LIST)
+        /*  Written so that NaN fails too. */
+        if (end == tok || *end || !(v >= 1 && v <= max) || (double) (int64_t) v != v || *n == BENCH_MAX_LIST)
             return false;
         out[(*n)++] = (int64_t) v;
     }
@@ -151,7 +158,7 @@ s_parse_int (const char *text, int min, int max, int *out)
 {
     char *end;
     long v = strtol (text, &end, 10);
-    if (*end || v < min || v > max)
+    if (end == text || *end || v < min || v > max)
         return false;
     *out = (int) v;
     return true;
@@ -213,7 +220,9 @@ main (int argc, char **argv)
     };
     int c;
     const char *bad = NULL;
-    while ((c = getopt_long (argc, argv, "", long_opts, NULL)) != -1 && !bad) {
+    char bad_opt[300];
+    opterr = 0;  /* one line of ours, not getopt's and the whole usage */
+    while ((c = getopt_long (argc, argv, ":", long_opts, NULL)) != -1 && !bad) {
         switch (c) {
         case 'm':
             o->mode = optarg;
@@ -229,15 +238,28 @@ main (int argc, char **argv)
         case 'O': if (!s_parse_int (optarg, 0, 10000, &o->oneshots)) bad = "--oneshots: want 0..10000"; break;
         case 'p': if (!s_parse_int (optarg, 1, 1000000, &o->projects)) bad = "--projects: want 1..1000000"; break;
         case 'R': if (!s_parse_int (optarg, 1, 1000, &o->runs)) bad = "--runs: want 1..1000"; break;
-        case 'r': if (!s_parse_list (optarg, o->rates, &o->n_rates)) bad = "--rates: want a list like 1000,10000"; break;
-        case 'e': if (!s_parse_list (optarg, o->entries, &o->n_entries)) bad = "--entries: want a list like 100000,1000000"; break;
+        case 'r': if (!s_parse_list (optarg, 1e6, o->rates, &o->n_rates)) bad = "--rates: want whole numbers 1..1000000, like 1000,10000"; break;
+        case 'e': if (!s_parse_list (optarg, 1e10, o->entries, &o->n_entries)) bad = "--entries: want whole numbers 1..1e10, like 100000,1000000"; break;
         case 'P': o->pmod = optarg; break;
         case 'C': o->pmoctl = optarg; break;
         case 'A': o->agent = optarg; break;
         case 'k': o->keep = true; break;
         case 'j': o->json = true; break;
         case 'h': s_usage (stdout); return 0;
-        default: s_usage (stderr); return 1;
+        case ':':
+            snprintf (bad_opt, sizeof bad_opt, "%s: missing value (see pmo-bench --help)", argv[optind - 1]);
+            bad = bad_opt;
+            break;
+        default:
+            /*  argv[optind - 1]: the long option; a short one may sit
+             *  inside a cluster, so it is named by optopt. */
+            if (strncmp (argv[optind - 1], "--", 2) == 0)
+                snprintf (bad_opt, sizeof bad_opt, "%s: unknown option, or a value where none is taken "
+                          "(see pmo-bench --help)", argv[optind - 1]);
+            else
+                snprintf (bad_opt, sizeof bad_opt, "-%c: unknown option (see pmo-bench --help)", optopt);
+            bad = bad_opt;
+            break;
         }
     }
     if (!bad && optind < argc)

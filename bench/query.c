@@ -32,6 +32,7 @@ typedef struct {
     double status_rpc_ms;          /* the status request alone, warm median */
     uint64_t data_bytes;
     bool exact;
+    bool checked;                  /* false: pmod could not be asked        */
 } step_t;
 
 /*  Runs argv once cold and `runs` times warm; medians in ms. */
@@ -208,6 +209,7 @@ s_step (bench_t *b, pmod_t *p, const world_t *w, agent_t *agents, int64_t *loade
     int rc = check_totals (p->endpoint, w, expect, &totals);
     free (expect);
     st->exact = rc == PMO_OK && totals.exact;
+    st->checked = totals.checked;
     if (rc)
         bench_fail (b, false, "query totals: %s", totals.problem);
     else if (!totals.exact)
@@ -300,6 +302,7 @@ mode_query (bench_t *b)
             json_object_object_add (x, "startup_ms", report_num (s->startup_ms, 1));
             json_object_object_add (x, "data_bytes", json_object_new_int64 ((int64_t) s->data_bytes));
             json_object_object_add (x, "totals_exact", json_object_new_boolean (s->exact));
+            json_object_object_add (x, "totals_checked", json_object_new_boolean (s->checked));
             json_object_array_add (arr, x);
         }
         json_object_object_add (j, "steps", arr);
@@ -328,7 +331,8 @@ mode_query (bench_t *b)
                     report_count ((double) s->entries, c1, sizeof c1), report_count (s->load_rate, c2, sizeof c2),
                     s->status_cold_ms, s->status_warm_ms, s->status_rpc_ms, s->show_cold_ms, s->show_warm_ms,
                     s->log_warm_ms, s->startup_ms,
-                    report_bytes (s->data_bytes, c3, sizeof c3), s->exact ? "exact" : "WRONG");
+                    report_bytes (s->data_bytes, c3, sizeof c3),
+                    s->exact ? "exact" : s->checked ? "WRONG" : "n/a");
         }
         if (n_marks) {
             printf ("  pmod RssAnon (own memory, without the LMDB map) after N updates processed:");
