@@ -63,17 +63,26 @@ s_char_len (const char *s)
     return n;
 }
 
+/*  C0 and DEL: shown as \xNN, never raw. */
+static bool
+s_is_ctl (char c)
+{
+    return (unsigned char) c < 0x20 || c == 0x7f;
+}
+
 static void
 s_put_string (s_out_t *o, const char *s)
 {
     bool plain = *s != '\0';
     for (const char *c = s; *c && plain; c++)
-        plain = !(*c == ' ' || *c == '"' || *c == '=' || *c == '\\' || (unsigned char) *c < 0x20);
-    if (!plain)
-        o->is_in_quote = s_put_piece (o, "\"", 1);
+        plain = !(*c == ' ' || *c == '"' || *c == '=' || *c == '\\' || s_is_ctl (*c));
+    /*  Set only when the quote is out: a later string whose opening quote
+     *  no longer fits must not clear the flag of one still open. */
+    if (!plain && s_put_piece (o, "\"", 1))
+        o->is_in_quote = true;
     for (const char *c = s; *c;) {
         size_t n = s_char_len (c);
-        if (plain || !(*c == '"' || *c == '\\' || (unsigned char) *c < 0x20))
+        if (plain || !(*c == '"' || *c == '\\' || s_is_ctl (*c)))
             s_put_piece (o, c, n);
         else if (*c == '"' || *c == '\\')
             s_put (o, "\\%c", *c);

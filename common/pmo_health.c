@@ -109,8 +109,11 @@ s_fire (s_verdict_t *v, pmo_rag_t rag, const char *fmt, ...)
         v->used = sizeof v->rules - 1;
 }
 
-/*  Writes index r with 3 decimals, or more (up to 6) when 3 would round it
- *  up to threshold_bp and print "0.950 below 0.95". */
+/*  Writes index r (below threshold_bp) with 3 decimals, or more (up to 6)
+ *  when 3 would round it up to threshold_bp and print "0.950 below 0.95".
+ *  Less than 0.0000005 below, 6 rounded decimals still reach it: then the
+ *  6 decimals are truncated instead (floor (r * 10^6) < threshold * 100
+ *  whenever r < threshold). */
 static void
 s_format_index (pmo_ratio_t r, int32_t threshold_bp, char *buf, size_t n)
 {
@@ -120,6 +123,15 @@ s_format_index (pmo_ratio_t r, int32_t threshold_bp, char *buf, size_t n)
         if (pmo_decimal_parse (buf, 6, &shown) == PMO_OK && shown < (int64_t) threshold_bp * 100)
             return;
     }
+    if (!r.defined || r.den <= 0)
+        return;
+    s_i128_t scaled = (s_i128_t) r.num * 1000000;
+    s_i128_t floor6 = scaled / r.den;
+    if (scaled % r.den != 0 && scaled < 0)
+        floor6--;               /* C truncates towards zero */
+    /* Only reached within 0.0000005 of a threshold of at most 10. */
+    if (floor6 >= INT64_MIN && floor6 <= INT64_MAX)
+        pmo_decimal_format ((int64_t) floor6, 6, buf, n);
 }
 
 /*  Applies one index rule: below red -> red, else below amber -> amber. */

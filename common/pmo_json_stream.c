@@ -183,6 +183,8 @@ s_put_string (s_writer_t *w, const char *s, size_t len)
         case '\n': s_put (w, "\\n", 2); break;
         case '\r': s_put (w, "\\r", 2); break;
         case '\t': s_put (w, "\\t", 2); break;
+        case '\b': s_put (w, "\\b", 2); break;  /* as json-c writes them */
+        case '\f': s_put (w, "\\f", 2); break;
         default: {
             char esc[8];
             snprintf (esc, sizeof esc, "\\u%04x", c);
