@@ -68,9 +68,9 @@ s_update (pmo_client_t *c, Pmo__Request *req, char *reason)
 
 /*  A time entry of person p<person> on 2026-10-<day>, in who and date. */
 static Pmo__TimeEntry
-s_time_entry (int person, int day, int minutes, char who[8], char date[16])
+s_time_entry (int person, int day, int minutes, char who[16], char date[16])
 {
-    snprintf (who, 8, "p%d", person);
+    snprintf (who, 16, "p%d", person);
     snprintf (date, 16, "2026-10-%02d", day);
     Pmo__TimeEntry te = PMO__TIME_ENTRY__INIT;
     te.project = (char *) "WB";
@@ -87,7 +87,7 @@ s_time_entry (int person, int day, int minutes, char who[8], char date[16])
 static int
 s_time_as (pmo_client_t *c, uint64_t useq, uint64_t *seq, bool *duplicate)
 {
-    char who[8], date[16];
+    char who[16], date[16];
     Pmo__TimeEntry te = s_time_entry (0, 1, 1, who, date);
     REQ (req, TIME, time, &te);
     Pmo__UpdateId id = PMO__UPDATE_ID__INIT;
@@ -106,7 +106,7 @@ s_time_as (pmo_client_t *c, uint64_t useq, uint64_t *seq, bool *duplicate)
 static int
 s_time (pmo_client_t *c, int person, int day, int minutes, char *reason)
 {
-    char who[8], date[16];
+    char who[16], date[16];
     Pmo__TimeEntry te = s_time_entry (person, day, minutes, who, date);
     REQ (req, TIME, time, &te);
     return s_update (c, &req, reason);
