@@ -103,6 +103,7 @@ main (void)
     char head[80] = "";
     if (r.out)
         sscanf (r.out, "audit trail intact: 5 events, head %64s", head);
+    CHECK_EQ_I64 ((long long) strlen (head), 64);  /* else the later strstr proves nothing */
     run_free (&r);
     json_object *j = RUN_JSON (CTL, "log", "--verify", "--json");
     CHECK (json_object_get_boolean (json_get (j, "ok")));

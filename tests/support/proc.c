@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,11 +106,24 @@ tenv_finish (tenv_t *e, bool ok)
     nftw (e->dir, s_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*  In a child before its exec: it is killed when the test process ends,
+ *  however it ends (a REQUIRE that returns from main, a crash, ctest's
+ *  timeout), so no pmod or agent outlives its test.  (The parent is the
+ *  forking thread; tests spawn from their main thread only.) */
+static void
+s_die_with (pid_t parent)
+{
+    if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid () != parent)
+        _exit (127);
+}
+
 pid_t
 proc_spawn (const char *const *argv, const char *log_path)
 {
+    pid_t parent = getpid ();
     pid_t pid = fork ();
     if (pid == 0) {
+        s_die_with (parent);
         int in = open ("/dev/null", O_RDONLY);
         int out = open (log_path ? log_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0600);
         dup2 (in, 0);
@@ -267,8 +281,10 @@ proc_run (const char *const *argv, const char *stdin_text, char **out, char **er
     int po[2], pe[2], pi[2];
     if (pipe (po) || pipe (pe) || pipe (pi))
         return -1;
+    pid_t parent = getpid ();
     pid_t pid = fork ();
     if (pid == 0) {
+        s_die_with (parent);
         dup2 (pi[0], 0);
         dup2 (po[1], 1);
         dup2 (pe[1], 2);
