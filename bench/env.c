@@ -74,11 +74,13 @@ env_pmod_init (pmod_t *p, const char *root, const char *name, const char *bin, u
  *  child's peak RSS is wanted: a vfork child's ru_maxrss also counts the
  *  memory it shared with the bench until its exec. */
 static pid_t
-s_spawn (const char *const *argv, const char *out_path, bool by_fork)
+s_spawn (const char *const *argv, const char *out_path, bool by_fork, const sigset_t *child_mask)
 {
     if (by_fork) {
         pid_t pid = fork ();
         if (pid == 0) {
+            if (child_mask)
+                sigprocmask (SIG_SETMASK, child_mask, NULL);
             int in = open ("/dev/null", O_RDONLY);
             int out = open (out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0600);
             if (in < 0 || out < 0)
@@ -99,8 +101,15 @@ s_spawn (const char *const *argv, const char *out_path, bool by_fork)
     posix_spawn_file_actions_addopen (&fa, 1, out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND,
                                       0600);
     posix_spawn_file_actions_adddup2 (&fa, 1, 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init (&attr);
+    if (child_mask) {
+        posix_spawnattr_setsigmask (&attr, child_mask);
+        posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK);
+    }
     pid_t pid;
-    int rc = posix_spawn (&pid, argv[0], &fa, NULL, (char *const *) argv, environ);
+    int rc = posix_spawn (&pid, argv[0], &fa, &attr, (char *const *) argv, environ);
+    posix_spawnattr_destroy (&attr);
     posix_spawn_file_actions_destroy (&fa);
     if (rc != 0) {
         fprintf (stderr, "exec %s: %s\n", argv[0], strerror (rc));
@@ -123,6 +132,23 @@ s_exit_status (int st)
  *  the idle pmo-agent run), stopped too on SIGINT/SIGTERM; 0 when none.
  *  Cleared before the child is reaped, so its pid is never reused here. */
 static _Atomic pid_t s_child;
+
+/*  Spawns the child and notes it in s_child with SIGINT and SIGTERM held
+ *  meanwhile, so that a stop signal never falls between the two. */
+static pid_t
+s_spawn_child (const char *const *argv, const char *out_path, bool by_fork)
+{
+    sigset_t stops, old;
+    sigemptyset (&stops);
+    sigaddset (&stops, SIGINT);
+    sigaddset (&stops, SIGTERM);
+    sigprocmask (SIG_BLOCK, &stops, &old);
+    pid_t pid = s_spawn (argv, out_path, by_fork, &old);
+    if (pid > 0)
+        atomic_store (&s_child, pid);
+    sigprocmask (SIG_SETMASK, &old, NULL);
+    return pid;
+}
 
 /*  Waits for pid to exit within timeout_ms (then kills it).  Returns the
  *  exit status, or -1 on timeout. */
@@ -185,10 +211,9 @@ int
 env_run_timed (const char *const *argv, const char *out_path, int timeout_ms, int64_t *wall_ns)
 {
     int64_t t0 = pmo_clock_mono_ns ();
-    pid_t pid = s_spawn (argv, out_path, false);
+    pid_t pid = s_spawn_child (argv, out_path, false);
     if (pid < 0)
         return -1;
-    atomic_store (&s_child, pid);
     int st = s_wait (pid, timeout_ms, NULL);
     *wall_ns = pmo_clock_mono_ns () - t0;
     return st;
@@ -197,10 +222,9 @@ env_run_timed (const char *const *argv, const char *out_path, int timeout_ms, in
 int
 env_run_peak_rss (const char *const *argv, const char *out_path, int timeout_ms, long *peak_rss_kb)
 {
-    pid_t pid = s_spawn (argv, out_path, true);
+    pid_t pid = s_spawn_child (argv, out_path, true);
     if (pid < 0)
         return -1;
-    atomic_store (&s_child, pid);
     return s_wait (pid, timeout_ms, peak_rss_kb);
 }
 
@@ -208,10 +232,9 @@ int
 env_idle_rss (const char *const *argv, const char *out_path, int idle_ms, long *rss_kb, long *anon_kb)
 {
     *rss_kb = *anon_kb = 0;
-    pid_t pid = s_spawn (argv, out_path, false);
+    pid_t pid = s_spawn_child (argv, out_path, false);
     if (pid < 0)
         return -1;
-    atomic_store (&s_child, pid);
     struct timespec ts = {idle_ms / 1000, (long) (idle_ms % 1000) * 1000000L};
     nanosleep (&ts, NULL);
     *rss_kb = (long) s_proc_field (pid, "status", "VmRSS:");
@@ -296,14 +319,24 @@ env_pmod_start (pmod_t *p, int timeout_ms, int64_t *startup_ns)
     unlink (s_ipc_path (p->events));
     int64_t t0 = pmo_clock_mono_ns ();
     int64_t deadline = pmo_clock_mono_ms () + timeout_ms;
-    p->pid = s_spawn (argv, p->log, false);
+    /*  Watched from the moment it exists: stop signals are held between. */
+    sigset_t stops, old;
+    sigemptyset (&stops);
+    sigaddset (&stops, SIGINT);
+    sigaddset (&stops, SIGTERM);
+    sigprocmask (SIG_BLOCK, &stops, &old);
+    p->pid = s_spawn (argv, p->log, false, &old);
+    int err = errno;
+    if (p->pid > 0) {
+        atomic_store (&s_dead_status, -1);
+        atomic_store (&s_watched, p->pid);
+    }
+    sigprocmask (SIG_SETMASK, &old, NULL);
     if (p->pid < 0) {
         /*  Never keep -1: env_pmod_stop would kill (-1, ...) every process. */
         p->pid = 0;
-        return errno ? errno : PMO_EINTERNAL;
+        return err ? err : PMO_EINTERNAL;
     }
-    atomic_store (&s_dead_status, -1);
-    atomic_store (&s_watched, p->pid);
     /*  Ready = answers a ping.  Connect only once the ipc file exists (a
      *  connect before that retries at zmq's reconnect interval, which
      *  would blur the start-up time); the ping then waits in pmod's queue
