@@ -112,6 +112,22 @@ s_take_token (auth_t *self, const char *name)
 
 /* ---- admission --------------------------------------------------------------- */
 
+int
+auth_throttle (broker_t *broker, auth_peer_t *peer, pmo_reason_t *reason)
+{
+    auth_t *self = broker->auth;
+    if (peer->has_token || (!peer->is_secure && !peer->who.name[0]))
+        return PMO_OK;  /* taken already, or not yet known who asks */
+    const char *name = peer->is_secure ? peer->user_id : peer->who.name;
+    peer->has_token = true;
+    if (!s_take_token (self, name)) {
+        pmo_reason_set (reason, PMO_EBUSY, "", "slow down: principal %s is over its rate limit of %d requests/s "
+                        "(burst %d); resend later", name, self->rate_per_s, self->burst);
+        return PMO_EBUSY;
+    }
+    return PMO_OK;
+}
+
 /*  Secure mode: the principal named by the connection, if it is still
  *  enrolled with the connection's key. */
 static int
@@ -228,13 +244,10 @@ auth_admit (broker_t *broker, pmo_txn_t **txn_p, auth_peer_t *peer, const dispat
         who->kind = PMO__PRINCIPAL_KIND__PRINCIPAL_OPERATOR;
         who->role = PMO__ROLE__ROLE_ADMIN;
     }
-    const char *name = peer->is_secure ? peer->user_id : who->name;
-    if (!s_take_token (self, name)) {
-        pmo_reason_set (reason, PMO_EBUSY, "", "slow down: principal %s is over its rate limit of %d requests/s "
-                        "(burst %d); resend later", name, self->rate_per_s, self->burst);
-        return PMO_EBUSY;
-    }
-    int rc = peer->is_secure ? s_resolve (broker, txn_p, peer, reason) : PMO_OK;
+    int rc = auth_throttle (broker, peer, reason);
+    if (rc)
+        return rc;
+    rc = peer->is_secure ? s_resolve (broker, txn_p, peer, reason) : PMO_OK;
     if (rc == PMO_OK)
         rc = s_access (who, peer->is_secure, entry, req, reason);
     peer->audit_denial = rc == PMO_EDENIED;

@@ -40,6 +40,7 @@ typedef struct {
     bool is_secure;                        /* came over CURVE                */
     principal_t who;                       /* set by auth_admit              */
     bool audit_denial;                     /* refused: write auth.denied     */
+    bool has_token;                        /* auth_throttle took its token   */
 } auth_peer_t;
 
 /*  Token bucket per principal. */
@@ -87,6 +88,12 @@ void auth_log_refusal (auth_t *auth, const char *fmt, ...) PMO_PRINTF (2, 3);
 
 /*  Reads the sender's User-Id and key from a received frame. */
 void auth_capture (auth_peer_t *peer, zmq_msg_t *frame);
+/*  The rate limit for a request over CURVE, before it is decoded: the
+ *  connection names its principal, so a malformed or oversized request
+ *  costs a token like any other (decoding is the work a flood would buy).
+ *  PMO_EBUSY with reason when over the limit; PMO_OK otherwise, also when
+ *  insecure (the name is in the request: auth_admit takes the token). */
+int auth_throttle (broker_t *broker, auth_peer_t *peer, pmo_reason_t *reason);
 /*  Who sent req and whether they may send it at all: resolves the
  *  principal (secure: by name and key, in *txn_p, a read txn opened on
  *  first use), applies the rate limit (PMO_EBUSY) and the access column

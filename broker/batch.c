@@ -498,6 +498,9 @@ s_process_items (broker_t *broker)
     pmo_txn_t *atxn = NULL;  /* principals, read once per batch */
     for (size_t i = 0; i < self->n; i++) {
         item_t *it = &self->items[i];
+        /*  The rate limit first: decoding is what a flood would cost. */
+        if (it->has_body && it->rc == PMO_OK)
+            it->rc = auth_throttle (broker, &it->auth, &it->reason);
         if (it->has_body)
             s_decode (it, zmq_msg_data (&it->body), zmq_msg_size (&it->body));
         if (it->rc == PMO_OK)

@@ -403,6 +403,16 @@ main (void)
     }
     CHECK (n_ok >= 2 && n_ok <= 4);
     CHECK_EQ_I64 (n_ok + n_busy, 10);
+    /*  Bytes that do not decode cost a token too (decoding is what a flood
+     *  would buy): with the bucket spent, five of them hear "slow down",
+     *  not "malformed" (one may find a token refilled meanwhile). */
+    int n_junk_busy = 0;
+    for (int i = 0; i < 5; i++) {
+        char why[300];
+        int status = s_body (pmo_client_socket (c), "\xff\xff\xff\xff", 4, why, sizeof why);
+        n_junk_busy += status == PMO__STATUS__STATUS_BUSY && strstr (why, "slow down") == why;
+    }
+    CHECK (n_junk_busy >= 4);
     pmo_client_close (&c);
 
     int ok = harness_failures == 0;
