@@ -173,7 +173,22 @@ pmo_key_load_secret (const char *path, pmo_keypair_t *out, char *why, size_t why
 int
 pmo_key_load_public (const char *path, char z85[PMO_KEY_Z85_LEN + 1], char *why, size_t why_len)
 {
-    return s_read_key (path, z85, "public", why, why_len);
+    int rc = s_read_key (path, z85, "public", why, why_len);
+    if (rc)
+        return rc;
+    /*  The secret half of a keypair given by mistake (FILE for FILE.pub):
+     *  it would be sent, stored and published as a "public" key.  It is one
+     *  when FILE.pub holds the public key derived from it. */
+    char pub_path[4200], pub[PMO_KEY_Z85_LEN + 1], derived[PMO_KEY_Z85_LEN + 1], ignored[8];
+    if (snprintf (pub_path, sizeof pub_path, "%s.pub", path) < (int) sizeof pub_path
+        && s_read_key (pub_path, pub, "public", ignored, sizeof ignored) == PMO_OK
+        && zmq_curve_public (derived, z85) == 0 && streq (derived, pub)) {
+        sodium_memzero (z85, PMO_KEY_Z85_LEN + 1);
+        pmo_why (why, why_len, "public key file %s holds a secret key (its public key is %s): give %s", path,
+                 pub_path, pub_path);
+        return PMO_EINVAL;
+    }
+    return PMO_OK;
 }
 
 int

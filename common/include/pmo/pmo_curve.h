@@ -37,7 +37,9 @@ int pmo_key_generate (const char *path, pmo_keypair_t *out, char *why, size_t wh
  *  cannot be read. */
 int pmo_key_load_secret (const char *path, pmo_keypair_t *out, char *why, size_t why_len);
 
-/*  Loads a public key file.  PMO_EINVAL when it holds no Z85 key. */
+/*  Loads a public key file.  PMO_EINVAL when it holds no Z85 key, or when
+ *  it is the secret half of a keypair (path.pub holds the public key
+ *  derived from it): a secret key must never be sent or published. */
 int pmo_key_load_public (const char *path, char z85[PMO_KEY_Z85_LEN + 1], char *why, size_t why_len);
 
 /*  True when s is exactly a 40-character Z85 key that decodes. */
