@@ -18,15 +18,6 @@
 
 static tenv_t e;
 
-static int
-s_lines (const char *text)
-{
-    int n = 0;
-    for (const char *p = text; p && *p; p++)
-        n += *p == '\n';
-    return n;
-}
-
 /*  Waits until path has at least n lines (30 s); returns its text. */
 static char *
 s_wait_lines (const char *path, int n)
@@ -34,7 +25,7 @@ s_wait_lines (const char *path, int n)
     int64_t deadline = pmo_clock_mono_ms () + 30000;
     for (;;) {
         char *text = read_file (path);
-        if ((text && s_lines (text) >= n) || pmo_clock_mono_ms () > deadline)
+        if ((text && text_lines (text) >= n) || pmo_clock_mono_ms () > deadline)
             return text;
         free (text);
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -60,7 +51,7 @@ main (void)
     /*  Replay from the start: exactly the two milestone alerts, in order. */
     run_t r = RUN (NOTIFY, "--since", "0", "--count", "2", "--json", "--timeout", "5000");
     CHECK_EQ_I64 (r.status, 0);
-    CHECK_EQ_I64 (s_lines (r.out), 2);
+    CHECK_EQ_I64 (text_lines (r.out), 2);
     char *second = r.out ? strchr (r.out, '\n') : NULL;
     json_object *first = r.out ? json_tokener_parse (r.out) : NULL;
     CHECK_STR (json_str (first, "topic"), "milestone.reached");
@@ -95,7 +86,7 @@ main (void)
     run_ok (RUN (CTL, "milestone", "add", "APOLLO", "Gate", "--due", "2026-12-10"));
     run_ok (RUN (CTL, "milestone", "reach", "APOLLO", "Gate", "--date", "2026-11-21"));
     char *text = s_wait_lines (out_path, 1);
-    CHECK_EQ_I64 (s_lines (text), 1);
+    CHECK_EQ_I64 (text_lines (text), 1);
     CHECK (text && strstr (text, "10 milestone.reached APOLLO {\"seq\":10,") == text);
     CHECK (text && strstr (text, "\"name\":\"Gate\"") != NULL);
     free (text);

@@ -17,24 +17,15 @@
 #include "harness.h"
 #include "pmo/pmo_clock.h"
 
-static int
-s_lines (const char *text)
-{
-    int n = 0;
-    for (const char *p = text; p && *p; p++)
-        n += *p == '\n';
-    return n;
-}
-
 /*  Exit 1, nothing on stdout, exactly one line on stderr holding want. */
 static void
 s_usage_error (run_t r, const char *want)
 {
     CHECK_EQ_I64 (r.status, 1);
     CHECK (r.out && !r.out[0]);
-    CHECK_EQ_I64 (s_lines (r.err), 1);
+    CHECK_EQ_I64 (text_lines (r.err), 1);
     CHECK (r.err && strstr (r.err, want));
-    if (r.err && (s_lines (r.err) != 1 || !strstr (r.err, want)))
+    if (r.err && (text_lines (r.err) != 1 || !strstr (r.err, want)))
         fprintf (stderr, "stderr was: %s\n", r.err);
     run_free (&r);
 }

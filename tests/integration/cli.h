@@ -24,6 +24,16 @@ run_free (run_t *r)
     r->out = r->err = NULL;
 }
 
+/*  Newlines in text (NULL: 0). */
+static inline int
+text_lines (const char *text)
+{
+    int n = 0;
+    for (const char *p = text; p && *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
 /*  Runs argv (NULL-terminated) with a 30 s limit. */
 static inline run_t
 run_argv (const char *const *argv)
