@@ -156,6 +156,14 @@ s_plan (req_t *r, const Pmo__Project *p, const Pmo__ChangeRequest *c, s_plan_t *
 {
     char a[PMO_MONEY_FMT_MAX], b[PMO_MONEY_FMT_MAX];
     int64_t cost = c->has_cost_impact_minor ? c->cost_impact_minor : 0;
+    /*  The cost is in the currency the project had at submission; a budget
+     *  re-planned in another currency since (before change control) cannot
+     *  take it: minor units of two currencies are never added. */
+    if (cost && c->currency && !streq (c->currency, p->currency))
+        return req_fail (r, PMO_EINVAL, "currency",
+                         "currency: change request %s/%u is in %s, but project %s is now budgeted in %s: reject "
+                         "it and submit it again",
+                         p->code, (unsigned) c->id, c->currency, p->code, p->currency);
     pmo_money_format (p->bac_minor, p->currency, a, sizeof a);
     pmo_money_format (cost, p->currency, b, sizeof b);
     if (pmo_i64_add (p->bac_minor, cost, &plan->bac) != PMO_OK || plan->bac > PMO_MAX_AMOUNT_MINOR)
