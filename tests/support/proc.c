@@ -227,8 +227,14 @@ tenv_pmod_start (tenv_t *e, const char *const *extra)
     } else {
         argv[n++] = "--insecure";
     }
-    for (int i = 0; extra && extra[i] && n < 30; i++)
+    for (int i = 0; extra && extra[i] && n < 30; i++) {
         argv[n++] = extra[i];
+        /*  pmod on a fixed clock: the programs the test runs next (pmo-agent
+         *  reads PMO_NOW) share it, so their default dates are pmod's today
+         *  whatever day the suite runs on. */
+        if (streq (extra[i], "--now") && extra[i + 1])
+            setenv ("PMO_NOW", extra[i + 1], 1);
+    }
     argv[n] = NULL;
     char log[400];
     snprintf (log, sizeof log, "%s/pmod.log", e->dir);
