@@ -112,13 +112,28 @@ pmo_key_generate (const char *path, pmo_keypair_t *out, char *why, size_t why_le
 /*  Reads the one Z85 key in path: the first line that is not blank or a
  *  '#' comment, with surrounding blanks removed. */
 static int
-s_read_key (const char *path, char z85[PMO_KEY_Z85_LEN + 1], const char *what, char *why, size_t why_len)
+s_read_key (const char *path, char z85[PMO_KEY_Z85_LEN + 1], const char *what, bool must_be_private, char *why,
+            size_t why_len)
 {
     FILE *f = fopen (path, "re");
     if (!f) {
         int rc = errno;
         pmo_why (why, why_len, "%s key file %s: %s", what, path, strerror (rc));
         return rc;
+    }
+    /*  The mode of the file opened, not of whatever the path names later. */
+    struct stat st;
+    if (must_be_private && fstat (fileno (f), &st) != 0) {
+        int rc = errno;
+        pmo_why (why, why_len, "%s key file %s: %s", what, path, strerror (rc));
+        fclose (f);
+        return rc;
+    }
+    if (must_be_private && (st.st_mode & 077)) {
+        pmo_why (why, why_len, "%s key file %s is accessible by group or others (mode %04o); run: chmod 600 %s", what,
+                 path, (unsigned) (st.st_mode & 07777), path);
+        fclose (f);
+        return PMO_EDENIED;
     }
     char line[256];
     int rc = PMO_EINVAL;
@@ -148,18 +163,7 @@ s_read_key (const char *path, char z85[PMO_KEY_Z85_LEN + 1], const char *what, c
 int
 pmo_key_load_secret (const char *path, pmo_keypair_t *out, char *why, size_t why_len)
 {
-    struct stat st;
-    if (stat (path, &st) != 0) {
-        int rc = errno;
-        pmo_why (why, why_len, "secret key file %s: %s", path, strerror (rc));
-        return rc;
-    }
-    if (st.st_mode & 077) {
-        pmo_why (why, why_len, "secret key file %s is accessible by group or others (mode %04o); run: chmod 600 %s",
-               path, (unsigned) (st.st_mode & 07777), path);
-        return PMO_EDENIED;
-    }
-    int rc = s_read_key (path, out->secret_z85, "secret", why, why_len);
+    int rc = s_read_key (path, out->secret_z85, "secret", true, why, why_len);
     if (rc)
         return rc;
     if (zmq_curve_public (out->public_z85, out->secret_z85) != 0) {
@@ -173,7 +177,7 @@ pmo_key_load_secret (const char *path, pmo_keypair_t *out, char *why, size_t why
 int
 pmo_key_load_public (const char *path, char z85[PMO_KEY_Z85_LEN + 1], char *why, size_t why_len)
 {
-    int rc = s_read_key (path, z85, "public", why, why_len);
+    int rc = s_read_key (path, z85, "public", false, why, why_len);
     if (rc)
         return rc;
     /*  The secret half of a keypair given by mistake (FILE for FILE.pub):
@@ -181,7 +185,7 @@ pmo_key_load_public (const char *path, char z85[PMO_KEY_Z85_LEN + 1], char *why,
      *  when FILE.pub holds the public key derived from it. */
     char pub_path[4200], pub[PMO_KEY_Z85_LEN + 1], derived[PMO_KEY_Z85_LEN + 1], ignored[8];
     if (snprintf (pub_path, sizeof pub_path, "%s.pub", path) < (int) sizeof pub_path
-        && s_read_key (pub_path, pub, "public", ignored, sizeof ignored) == PMO_OK
+        && s_read_key (pub_path, pub, "public", false, ignored, sizeof ignored) == PMO_OK
         && zmq_curve_public (derived, z85) == 0 && streq (derived, pub)) {
         sodium_memzero (z85, PMO_KEY_Z85_LEN + 1);
         pmo_why (why, why_len, "public key file %s holds a secret key (its public key is %s): give %s", path,
