@@ -7,7 +7,6 @@
  *  array of objects, or one object per line, with those keys spelled
  *  category, went_well, went_badly, recommendation.  pmod checks them and
  *  computes the outcome; pmoctl only carries them. */
-#include <errno.h>
 #include <stdlib.h>
 
 #include "cmd_governance.h"
@@ -80,26 +79,10 @@ s_keep_obj (s_lessons_t *ls, json_object *o)
 static int
 s_read_lessons (const char *path, s_lessons_t *ls)
 {
-    FILE *f = fopen (path, "r");
-    if (!f)
-        return pmoctl_fail ("--lessons: cannot read %s: %s", path, pmo_strerror (errno));
-    size_t len = 0, cap = 4096;
-    char *text = pmo_malloc (cap);
-    size_t got;
-    while ((got = fread (text + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            if (cap >= 4u << 20) {
-                fclose (f);
-                free (text);
-                return pmoctl_fail ("--lessons: %s is larger than 4 MiB", path);
-            }
-            cap *= 2;
-            text = pmo_realloc (text, cap);
-        }
-    }
-    fclose (f);
-    text[len] = '\0';
+    size_t len;
+    char *text = pmoctl_read_file ("--lessons", path, 4u << 20, &len);
+    if (!text)
+        return PMOCTL_EXIT_USAGE;
     int rc = PMOCTL_EXIT_OK;
     json_object *doc = json_tokener_parse (text);
     if (doc && json_object_is_type (doc, json_type_array)) {

@@ -6,7 +6,6 @@
  *  keys) to pmod, whose reason is printed when it refuses.  Every add of a
  *  name stores its next version. */
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -284,30 +283,6 @@ s_not_strict (const char *text, size_t len, size_t *at)
  *  than PMO_MAX_REQUEST_BYTES would be refused anyway. */
 #define TEMPLATE_FILE_MAX (1024 * 1024)
 
-/*  The whole file, NUL-terminated, in a buffer the caller frees; NULL
- *  after one line on stderr. */
-static char *
-s_read_file (const char *path, size_t *len)
-{
-    FILE *f = fopen (path, "rb");
-    if (!f) {
-        pmoctl_fail ("--file: %s: %s", path, strerror (errno));
-        return NULL;
-    }
-    char *text = pmo_malloc (TEMPLATE_FILE_MAX + 1);
-    *len = fread (text, 1, TEMPLATE_FILE_MAX + 1, f);
-    int error = ferror (f) ? errno : 0;
-    fclose (f);
-    const char *why = error ? strerror (error) : *len > TEMPLATE_FILE_MAX ? "larger than 1 MB, not a template" : NULL;
-    if (why) {
-        pmoctl_fail ("--file: %s: %s", path, why);
-        free (text);
-        return NULL;
-    }
-    text[*len] = '\0';
-    return text;
-}
-
 /*  The JSON in path, read strictly: one value and nothing after it but
  *  blanks, no comments, no trailing commas, no NUL.  NULL after one line
  *  on stderr. */
@@ -315,7 +290,7 @@ static json_object *
 s_parse_file (const char *path)
 {
     size_t len = 0;
-    char *text = s_read_file (path, &len);
+    char *text = pmoctl_read_file ("--file", path, TEMPLATE_FILE_MAX, &len);
     if (!text)
         return NULL;
     char where[48];

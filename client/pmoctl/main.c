@@ -790,6 +790,30 @@ pmoctl_write (pmoctl_t *ctl, Pmo__Request *req, const char *fmt, ...)
 
 /*  ---- local checks ------------------------------------------------------------------ */
 
+char *
+pmoctl_read_file (const char *flag, const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen (path, "rb");
+    if (!f) {
+        pmoctl_fail ("%s: %s: %s", flag, path, strerror (errno));
+        return NULL;
+    }
+    char *text = pmo_malloc (max + 1);
+    *len = fread (text, 1, max + 1, f);
+    int error = ferror (f) ? errno : 0;
+    fclose (f);
+    if (error || *len > max) {
+        if (error)
+            pmoctl_fail ("%s: %s: %s", flag, path, strerror (error));
+        else
+            pmoctl_fail ("%s: %s: larger than %zu bytes", flag, path, max);
+        free (text);
+        return NULL;
+    }
+    text[*len] = '\0';
+    return text;
+}
+
 int
 pmoctl_check_date (const char *flag, const char *s)
 {

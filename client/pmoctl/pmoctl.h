@@ -129,6 +129,11 @@ void pmoctl_print_json (const void *msg, const char *array_key);
 /*  Prints "pmoctl: <message>" on stderr and returns PMOCTL_EXIT_USAGE. */
 int pmoctl_fail (const char *fmt, ...) PMO_PRINTF (1, 2);
 
+/*  The whole file at path, NUL-terminated (*len bytes before the NUL), in
+ *  a buffer the caller frees; NULL after one line on stderr naming flag
+ *  when it cannot be read or holds more than max bytes. */
+char *pmoctl_read_file (const char *flag, const char *path, size_t max, size_t *len);
+
 /*  ---- main.c: local checks of obviously malformed input ------------------- */
 /*  Each returns PMO_OK, or prints the error line and returns PMO_EINVAL.
  *  A NULL s is PMO_OK and leaves the output alone. */
