@@ -279,6 +279,16 @@ handle_project_update (req_t *r)
         rc = governance_check_project_update (r, old, &p);
     if (rc)
         return rc;
+    /*  A closed or cancelled project's plan is history: change control
+     *  approves no change to it, and neither does a plain update. */
+    const char *plan = !streq (p.start, old->start)         ? "start"
+                       : !streq (p.finish, old->finish)     ? "finish"
+                       : p.bac_minor != old->bac_minor      ? "budget"
+                       : !streq (p.currency, old->currency) ? "currency"
+                                                            : NULL;
+    if (plan && gov_project_is_over (old))
+        return req_fail (r, PMO_ESTATE, plan, "%s: project %s is %s: its plan no longer changes", plan, old->code,
+                         pmo_wire_status_name (old->status));
     if (!streq (p.currency, old->currency)) {
         pmo_key_t k;
         tables_key_code (&k, p.code);
@@ -329,6 +339,9 @@ handle_milestone_add (req_t *r)
     Pmo__Milestone m = *r->req->milestone_add;
     Pmo__Project *p;
     int rc = req_load (r, DB_PROJECTS, m.project, "project", &pmo__project__descriptor, (void **) &p);
+    if (!rc && gov_project_is_over (p))
+        rc = req_fail (r, PMO_ESTATE, "project", "project %s is %s: it takes no new milestones", p->code,
+                       pmo_wire_status_name (p->status));
     if (!rc)
         rc = s_text (r, "name", m.name, PMO_MAX_NAME_BYTES, true);
     if (!rc)

@@ -302,7 +302,9 @@ s_rollup_msg (req_t *r, const bucket_t *b, int32_t as_of)
     e.cv = e.ev - e.ac;
     e.sv = e.ev - e.pv;
     pmo_evm_sums_indices (&b->sums, &e.cpi, &e.spi);
-    e.eac_atypical = e.ac + (e.bac - e.ev);
+    /*  Each project's AC + BAC fits, but a sum of them may not: then the
+     *  roll-up has no atypical EAC rather than a wrapped one. */
+    e.eac_atypical_defined = pmo_i64_add (e.ac, e.bac - e.ev, &e.eac_atypical) == PMO_OK;
     /*  EAC = BAC / CPI of the sums; undefined without cost or earned value. */
     if (e.ev > 0 && e.ac > 0 && pmo_i64_muldiv (e.bac, e.ac, e.ev, &e.eac) == PMO_OK) {
         e.eac_defined = true;
@@ -320,6 +322,7 @@ s_rollup_msg (req_t *r, const bucket_t *b, int32_t as_of)
     /*  Only sums and the indices of sums are meaningful for a roll-up. */
     m->evm->has_at_days = false;
     m->evm->method = NULL;
+    m->evm->has_eac_atypical_minor = e.eac_atypical_defined;
     return m;
 }
 

@@ -14,6 +14,10 @@
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_money.h"
 
+/*  A project's actual cost (labour + costs): room is left for a budget
+ *  (at most PMO_MAX_AMOUNT_MINOR) on top, so AC + BAC fits in int64. */
+#define S_MAX_ACTUAL_MINOR (INT64_MAX - PMO_MAX_AMOUNT_MINOR)
+
 /*  A project that accepts bookings: exists and is not closed or cancelled. */
 static int
 s_open_project (req_t *r, const char *code, Pmo__Project **p_out)
@@ -74,6 +78,16 @@ s_add_totals_at (req_t *r, unsigned db, const pmo_key_t *k, const char *project,
     if (!rc) rc = s_add (r, &t.labour_cost_minor, sign * d->labour_cost_minor, "amount");
     if (rc)
         return rc;
+    /*  Earned value and every roll-up read AC = labour + cost: it must fit
+     *  too, with room for a budget (EAC = AC + BAC - EV), or the project
+     *  silently loses its figures. */
+    int64_t ac;
+    bool moves_ac = d->labour_minor || d->cost_minor;
+    if (moves_ac && (pmo_i64_add (t.labour_minor, t.cost_minor, &ac) != PMO_OK || ac > S_MAX_ACTUAL_MINOR
+                     || ac < -S_MAX_ACTUAL_MINOR)) {
+        const char *what = d->cost_minor ? "amount" : "minutes";
+        return req_fail (r, PMO_EOVERFLOW, what, "%s: project %s's actual cost would overflow", what, project);
+    }
     t.has_minutes = t.has_labour_minor = t.has_cost_minor = true;
     t.has_material_minor = t.has_travel_minor = t.has_contractor_minor = true;
     t.has_other_minor = t.has_labour_cost_minor = true;
@@ -410,9 +424,13 @@ handle_progress (req_t *r)
         rc = s_entry_date (r, g.date, &day);
     if (!rc && !g.has_percent_bp)
         rc = req_fail (r, PMO_EINVAL, "percent", "percent: missing");
-    if (!rc && (g.percent_bp < 0 || g.percent_bp > 10000))
-        rc = req_fail (r, PMO_EINVAL, "percent", "percent: %d.%02d is outside 0..100", g.percent_bp / 100,
-                       (g.percent_bp < 0 ? -g.percent_bp : g.percent_bp) % 100);
+    if (!rc && (g.percent_bp < 0 || g.percent_bp > 10000)) {
+        /*  In 64 bits: -INT32_MIN does not fit an int, and the sign is
+         *  printed apart, since -1 / 100 is 0 (-0.01 %, not 0.01 %). */
+        int64_t abs_bp = g.percent_bp < 0 ? -(int64_t) g.percent_bp : g.percent_bp;
+        rc = req_fail (r, PMO_EINVAL, "percent", "percent: %s%lld.%02lld is outside 0..100",
+                       g.percent_bp < 0 ? "-" : "", (long long) (abs_bp / 100), (long long) (abs_bp % 100));
+    }
     if (!rc)
         rc = pmo_check_text ("note", g.note, PMO_MAX_NOTE_BYTES, false, &r->reason);
     if (rc)
