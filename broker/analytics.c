@@ -171,7 +171,8 @@ analytics_evm_msg (req_t *r, const pmo_evm_t *e, const char *currency, int32_t a
         S_SET (etc_minor, e->etc);
         S_SET (vac_minor, e->vac);
     }
-    S_SET (eac_atypical_minor, e->eac_atypical);
+    if (e->eac_atypical_defined)
+        S_SET (eac_atypical_minor, e->eac_atypical);
     if (e->eac_combined_defined)
         S_SET (eac_combined_minor, e->eac_combined);
     S_SET (at_days, e->at_days);

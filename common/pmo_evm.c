@@ -371,20 +371,18 @@ pmo_evm_compute (const pmo_evm_input_t *in, int32_t as_of, pmo_evm_t *out)
     if (e.ev > 0 && e.ac > 0) {
         /* BAC / CPI = BAC * AC / EV: one rounding instead of two.  With no
            cost booked CPI is undefined, and an EAC of 0 would be a lie. */
-        rc = pmo_i64_muldiv (e.bac, e.ac, e.ev, &e.eac);
-        if (rc)
-            return rc;
-        e.eac_defined = true;
+        e.eac_defined = pmo_i64_muldiv (e.bac, e.ac, e.ev, &e.eac) == PMO_OK;
+    }
+    /* An EAC past int64 (a tiny EV against a huge AC) is left undefined:
+       CPI and the other figures still say how the project stands. */
+    if (e.eac_defined) {
         e.etc = e.eac - e.ac;
         e.vac = e.bac - e.eac;
         e.tcpi_eac = pmo_ratio_make (e.bac - e.ev, e.etc);
     } else
         e.tcpi_eac = s_undefined ();
 
-    rc = pmo_i64_add (e.ac, e.bac - e.ev, &e.eac_atypical);
-    if (rc)
-        return rc;
-    e.eac_atypical_defined = true;
+    e.eac_atypical_defined = pmo_i64_add (e.ac, e.bac - e.ev, &e.eac_atypical) == PMO_OK;
 
     if (e.ev > 0 && e.ac > 0 && e.pv > 0) {
         /* (BAC-EV) / (CPI*SPI) = (BAC-EV) * AC * PV / EV^2. */
@@ -393,9 +391,7 @@ pmo_evm_compute (const pmo_evm_input_t *in, int32_t as_of, pmo_evm_t *out)
                           (s_u128_t) e.ev * (uint64_t) e.ev, &rest);
         if (rc == PMO_OK)
             rc = pmo_i64_add (e.ac, rest, &e.eac_combined);
-        if (rc)
-            return rc;
-        e.eac_combined_defined = true;
+        e.eac_combined_defined = rc == PMO_OK;
     }
 
     rc = s_earned_schedule (in, as_of, &e);

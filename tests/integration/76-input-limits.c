@@ -9,7 +9,9 @@
  *    within int64 with room for a budget: the booking that would pass
  *    INT64_MAX - 10^15 is refused, though each total alone still fits.
  *  - A roll-up whose summed AC + BAC would overflow shows no atypical EAC
- *    instead of a wrapped, negative one. */
+ *    instead of a wrapped, negative one.
+ *  - A project's EAC past int64 is undefined; its other figures and its
+ *    health stand. */
 #include <stdint.h>
 #include <stdio.h>
 
@@ -209,6 +211,28 @@ main (void)
         CHECK (json_get (total, "evm.eac_atypical_minor") == NULL);
     }
     json_object_put (st);
+
+    /*  An EAC past int64 is undefined, not the end of earned value: BAC
+     *  10^15, 0.01 % done (EV 10^11), AC 10^15: BAC x AC / EV = 10^19.  The
+     *  project keeps its CPI (0.0001) and is red; before, it had no
+     *  earned value at all and showed green. */
+    run_ok (RUN (CTL, "project", "add", "DP", "--name", "D", "--start", "2026-01-01", "--finish", "2026-12-31",
+                 "--budget", "10000000000000.00 EUR", "--status", "active"));
+    CHECK_EQ_I64 (s_progress ("DP", 1), PMO__STATUS__STATUS_OK);
+    CHECK_EQ_I64 (s_cost ("DP", MAX_AMOUNT), PMO__STATUS__STATUS_OK);
+    json_object *dp = RUN_JSON (CTL, "project", "show", "DP", "--json");
+    CHECK (dp != NULL);
+    if (dp) {
+        CHECK_EQ_I64 (json_int (dp, "evm.ev_minor"), 100000000000LL);
+        CHECK_EQ_I64 (json_int (dp, "evm.ac_minor"), MAX_AMOUNT);
+        CHECK (json_get (dp, "evm.eac_minor") == NULL);
+        CHECK (json_get (dp, "evm.eac_combined_minor") == NULL);
+        CHECK_EQ_I64 (json_int (dp, "evm.eac_atypical_minor"), 2 * MAX_AMOUNT - 100000000000LL);
+        CHECK_EQ_I64 (json_int (dp, "evm.cpi.num"), 1);
+        CHECK_EQ_I64 (json_int (dp, "evm.cpi.den"), 10000);
+        CHECK_STR (json_str (dp, "health.rag"), "red");
+    }
+    json_object_put (dp);
 
     /*  Still serving. */
     CHECK (tlast_seq () > 0);

@@ -511,7 +511,8 @@ s_test_rollup (void)
 
 /*  Large values.  Products of two amounts go through 128 bits and EAC
  *  combined's product of three through 192, so a result that fits comes
- *  back exact and one that does not is PMO_EOVERFLOW, never a wrapped value. */
+ *  back exact, never a wrapped value, and an EAC that does not fit is
+ *  undefined while every other figure stands (CPI still tells). */
 static void
 s_test_overflow (void)
 {
@@ -528,14 +529,21 @@ s_test_overflow (void)
     /* EAC = BAC * AC / EV with BAC = INT64_MAX, EV = BAC/2: about 2 * AC. */
     pmo_evm_input_t in = {.start = start, .finish = start + 99, .bac_minor = INT64_MAX,
                           .percent_bp = 5000, .ac_minor = INT64_MAX - 10};
-    e = sentinel;
-    CHECK_RC (pmo_evm_compute (&in, start + 49, &e), PMO_EOVERFLOW);
-    CHECK (memcmp (&e, &sentinel, sizeof e) == 0);  /* untouched */
+    CHECK_RC (pmo_evm_compute (&in, start + 49, &e), PMO_OK);
+    CHECK (!e.eac_defined);
+    CHECK (!e.tcpi_eac.defined);
+    CHECK (!e.eac_atypical_defined);  /* AC + BAC/2: past INT64_MAX too */
+    CHECK (!e.eac_combined_defined);
+    CHECK_EQ_I64 (e.ev, 4611686018427387904LL);  /* INT64_MAX/2 rounded up */
+    CHECK_RATIO (e.cpi, 4611686018427387904LL, INT64_MAX - 10);
 
-    /* EAC atypical = AC + (BAC - EV) = 1 + INT64_MAX. */
+    /* EAC atypical = AC + (BAC - EV) = 1 + INT64_MAX; EV 0: no typical. */
     in.percent_bp = 0;
     in.ac_minor = 1;
-    CHECK_RC (pmo_evm_compute (&in, start + 49, &e), PMO_EOVERFLOW);
+    CHECK_RC (pmo_evm_compute (&in, start + 49, &e), PMO_OK);
+    CHECK (!e.eac_atypical_defined);
+    CHECK (!e.eac_defined);
+    CHECK_EQ_I64 (e.cv, -1);
 
     /* Everything at INT64_MAX but every result fits: BAC*AC/EV = BAC. */
     in.percent_bp = 10000;
@@ -572,9 +580,18 @@ s_test_overflow (void)
      * 4e17 + 3.6e18 * 4e17 * 4e18 / 1.6e35 = 4e17 + 3.6e19: overflow. */
     big.percent_bp = 1000;
     big.ac_minor = 400000000000000000LL;
-    e = sentinel;
-    CHECK_RC (pmo_evm_compute (&big, start + 99, &e), PMO_EOVERFLOW);
-    CHECK (memcmp (&e, &sentinel, sizeof e) == 0);
+    CHECK_RC (pmo_evm_compute (&big, start + 99, &e), PMO_OK);
+    CHECK (!e.eac_combined_defined);
+    CHECK (e.eac_defined);
+    CHECK_EQ_I64 (e.eac, 4000000000000000000LL);
+    CHECK (e.eac_atypical_defined);
+    CHECK_EQ_I64 (e.eac_atypical, 4000000000000000000LL);
+
+    /* An input rejected leaves *out untouched. */
+    pmo_evm_t kept = sentinel;
+    big.percent_bp = 10001;
+    CHECK_RC (pmo_evm_compute (&big, start + 99, &kept), PMO_EINVAL);
+    CHECK (memcmp (&kept, &sentinel, sizeof kept) == 0);
 }
 
 static void

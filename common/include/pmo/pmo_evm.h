@@ -45,7 +45,8 @@ typedef struct {
     int64_t bac, pv, ev, ac, cv, sv;    /* minor units */
     pmo_ratio_t cpi, spi, tcpi;         /* tcpi = (BAC-EV)/(BAC-AC) */
     /* eac: undefined when EV or AC is 0 (CPI 0 or undefined); combined:
-       undefined when EV, AC or PV is 0; atypical: always defined. */
+       undefined when EV, AC or PV is 0; each of the three also when it
+       does not fit int64. */
     bool eac_defined, eac_atypical_defined, eac_combined_defined;
     int64_t eac, eac_atypical, eac_combined;  /* BAC/CPI; AC+(BAC-EV); AC+(BAC-EV)/(CPI*SPI) */
     int64_t etc, vac;                   /* from eac (typical), valid when eac_defined */
@@ -94,9 +95,10 @@ int64_t pmo_evm_pv (const pmo_evm_input_t *in, int32_t day);
 /*  Fills *out with every figure of in as of day as_of.  Returns PMO_OK,
  *  PMO_EINVAL (NULL argument, finish < start, BAC < 0, AC < 0, percent
  *  outside 0..10000, milestones NULL with n_milestones > 0, more than
- *  UINT32_MAX milestones) or PMO_EOVERFLOW (a figure does not fit int64;
- *  intermediate products are exact in 128 bits or more, so this means the
- *  result itself is too big).  *out is written only on PMO_OK. */
+ *  UINT32_MAX milestones) or PMO_EOVERFLOW (a figure other than an EAC does
+ *  not fit int64; intermediate products are exact in 128 bits or more, so
+ *  this means the result itself is too big).  An EAC that does not fit is
+ *  left undefined instead.  *out is written only on PMO_OK. */
 int pmo_evm_compute (const pmo_evm_input_t *in, int32_t as_of, pmo_evm_t *out);
 
 /*  Adds e's BAC, PV, EV and AC to *s.  Returns PMO_OK, PMO_EINVAL (s or e
