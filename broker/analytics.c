@@ -15,7 +15,11 @@
 #include "plan.h"
 #include "pmo/pmo_date.h"
 #include "pmo/pmo_error.h"
+#include "pmo/pmo_money.h"
 #include "totals.h"
+
+/*  An AC too large for int64: the project then has no earned value. */
+#define S_AC_UNKNOWN INT64_MIN
 
 static int
 s_past (req_t *r, const char *code, int32_t as_of, int64_t *ac, int32_t *percent_bp)
@@ -40,7 +44,12 @@ s_past (req_t *r, const char *code, int32_t as_of, int64_t *ac, int32_t *percent
             pmo_cursor_close (&cur);
             return req_fail (r, PMO_ECORRUPT, "", "daily totals of %s do not decode", code);
         }
-        *ac += t->labour_minor + t->cost_minor;
+        /*  Back-dated entries can make a running sum pass what any total
+         *  ever held: that date's AC is then unknown, not wrapped. */
+        int64_t day_ac;
+        if (*ac != S_AC_UNKNOWN
+            && (pmo_i64_add (t->labour_minor, t->cost_minor, &day_ac) || pmo_i64_add (*ac, day_ac, ac)))
+            *ac = S_AC_UNKNOWN;
         if (t->has_percent_bp)
             *percent_bp = t->percent_bp;
         pmo_wire_free (t);
@@ -88,7 +97,9 @@ analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
     pmo_cursor_close (&cur);
 
     int32_t today = pmo_date_from_ms (r->now_ms);
-    int64_t ac = f->totals->labour_minor + f->totals->cost_minor;
+    int64_t ac;
+    if (pmo_i64_add (f->totals->labour_minor, f->totals->cost_minor, &ac))
+        ac = S_AC_UNKNOWN;  /* only in data written before bookings were bounded */
     int32_t percent = p->percent_bp;
     if (as_of < today) {
         rc = s_past (r, p->code, as_of, &ac, &percent);

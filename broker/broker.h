@@ -174,7 +174,8 @@ int handle_policy_get (req_t *r);
 typedef struct {
     pmo_evm_t evm;
     bool has_evm;                /* false when a figure overflows int64   */
-    int64_t ac;                  /* actual cost as of the date            */
+    int64_t ac;                  /* actual cost as of the date; INT64_MIN
+                                    when it does not fit int64            */
     int32_t missed;              /* milestones past a due date, not reached */
     pmo_health_t health;
     Pmo__ProjectTotals *totals;  /* kept by the req                       */

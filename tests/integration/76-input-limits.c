@@ -71,15 +71,17 @@ s_cost (const char *project, int64_t minor)
     return s_call (&req);
 }
 
-/*  n cost entries of minor each, 256 in flight; returns how many were ok. */
+/*  n cost entries of minor each, dated date (NULL: today), 256 in flight;
+ *  returns how many were ok. */
 static int
-s_costs_pipelined (const char *project, int n, int64_t minor)
+s_costs_dated (const char *project, const char *date, int n, int64_t minor)
 {
     int sent = 0, got = 0, ok = 0;
     while (got < n) {
         while (sent < n && sent - got < 256) {
             Pmo__CostEntry ce = PMO__COST_ENTRY__INIT;
             ce.project = (char *) project;
+            ce.date = (char *) date;
             ce.has_amount_minor = true;
             ce.amount_minor = minor;
             REQ (req, COST, cost, &ce);
@@ -99,6 +101,12 @@ s_costs_pipelined (const char *project, int n, int64_t minor)
     return ok;
 }
 
+static int
+s_costs_pipelined (const char *project, int n, int64_t minor)
+{
+    return s_costs_dated (project, NULL, n, minor);
+}
+
 static long long
 s_project_int (const char *code, const char *path)
 {
@@ -112,7 +120,8 @@ int
 main (void)
 {
     REQUIRE (tenv_init (&e, "input-limits") == 0);
-    const char *now[] = {"--now", "2026-11-22T12:00:00Z", NULL};
+    /*  Over 55,000 bookings from one principal: no rate limit. */
+    const char *now[] = {"--now", "2026-11-22T12:00:00Z", "--rate-limit", "0", NULL};
     REQUIRE (tenv_pmod_start (&e, now) == 0);
     REQUIRE (pmo_client_open (e.endpoint, &c) == 0);
 
@@ -233,6 +242,36 @@ main (void)
         CHECK_STR (json_str (dp, "health.rag"), "red");
     }
     json_object_put (dp);
+
+    /*  AC as of a past date sums the daily totals up to it.  Back-dated
+     *  entries can make that sum pass INT64_MAX although no total ever
+     *  did: 9,222 x 10^15 on each of 03-01, 03-02 and 03-03, with as many
+     *  credits on 05-01 and 05-02 between them (the total never passes
+     *  9.2 x 10^18).  As of 04-01 the sum is 2.77 x 10^19: the project has
+     *  no earned value that day.  Before, the sum wrapped to
+     *  2.77 x 10^19 - 2^64, a plausible AC of 9.2 x 10^18. */
+    run_ok (RUN (CTL, "project", "add", "EP", "--name", "E", "--start", "2026-01-01", "--finish", "2026-12-31",
+                 "--budget", "10000000000000.00 EUR", "--status", "active"));
+    CHECK_EQ_I64 (s_costs_dated ("EP", "2026-03-01", 9222, MAX_AMOUNT), 9222);
+    CHECK_EQ_I64 (s_costs_dated ("EP", "2026-05-01", 9222, -MAX_AMOUNT), 9222);
+    CHECK_EQ_I64 (s_costs_dated ("EP", "2026-03-02", 9222, MAX_AMOUNT), 9222);
+    CHECK_EQ_I64 (s_costs_dated ("EP", "2026-05-02", 9222, -MAX_AMOUNT), 9222);
+    CHECK_EQ_I64 (s_costs_dated ("EP", "2026-03-03", 9222, MAX_AMOUNT), 9222);
+    json_object *past = RUN_JSON (CTL, "status", "--as-of", "2026-04-01", "--json");
+    json_object *ep = NULL;
+    json_object *rows = past ? json_get (past, "rows") : NULL;
+    for (size_t i = 0; rows && i < json_object_array_length (rows); i++) {
+        json_object *row = json_object_array_get_idx (rows, i);
+        if (json_str (row, "project.code") && strcmp (json_str (row, "project.code"), "EP") == 0)
+            ep = row;
+    }
+    CHECK (ep != NULL);
+    CHECK (ep && json_get (ep, "evm") == NULL);
+    json_object_put (past);
+    /*  Today the sum is the total, 9,222 x 10^15, and earned value is back. */
+    json_object *ep_now = RUN_JSON (CTL, "project", "show", "EP", "--json");
+    CHECK_EQ_I64 (ep_now ? json_int (ep_now, "evm.ac_minor") : -1, 9222 * MAX_AMOUNT);
+    json_object_put (ep_now);
 
     /*  Still serving. */
     CHECK (tlast_seq () > 0);
