@@ -18,6 +18,9 @@
 #include "pmo/pmo_log.h"
 
 #define NOTIFY_PROGRAM "pmo-notify"
+/*  A hook that sends a mail or opens a ticket takes seconds; one that has
+ *  run a minute is taken as hung, since every later event waits for it. */
+#define NOTIFY_EXEC_TIMEOUT_MS 60000
 
 /*  The only global: set by SIGINT/SIGTERM, read by the loop. */
 static volatile sig_atomic_t s_stop = 0;
@@ -51,7 +54,12 @@ s_usage (FILE *out)
         "  --exec CMD       run /bin/sh -c CMD per event instead of printing: the event\n"
         "                   as one JSON line on stdin, PMO_TOPIC, PMO_SEQ and\n"
         "                   PMO_PROJECT (when the event has one) in the environment;\n"
-        "                   events wait for the command, one at a time\n"
+        "                   events wait for the command, one at a time; a command\n"
+        "                   that fails is logged, not retried\n"
+        "  --exec-timeout MS stop a command still running after MS (default %d):\n"
+        "                   SIGTERM to its process group, SIGKILL 1 s later; logged,\n"
+        "                   and the event counts as handled; a stop signal is passed\n"
+        "                   on to it at once\n"
         "  --state FILE     remember the last event handled in FILE and resume after\n"
         "                   it on start: nothing missed, nothing handled twice\n"
         "  --since SEQ      start after event SEQ when there is no state file yet\n"
@@ -69,7 +77,7 @@ s_usage (FILE *out)
         "Text line: <time> #<seq> <topic> <project|-> <summary> [by <actor>]\n"
         "Exit status: 0 done, 1 usage, a rejected request or a refused key, 2 pmod\n"
         "unreachable within --timeout.\n",
-        PMO_DEFAULT_EVENTS, PMO_DEFAULT_ENDPOINT);
+        PMO_DEFAULT_EVENTS, PMO_DEFAULT_ENDPOINT, NOTIFY_EXEC_TIMEOUT_MS);
 }
 
 //  "pmo-notify: FLAG [VALUE]: why (see --help)"; returns exit code 1.
@@ -100,7 +108,8 @@ int
 main (int argc, char **argv)
 {
     enum { OPT_EVENTS = 256, OPT_ENDPOINT, OPT_TOPIC, OPT_ALL, OPT_JSON, OPT_EXEC, OPT_STATE,
-           OPT_SINCE, OPT_COUNT, OPT_TIMEOUT, OPT_LOG_LEVEL, OPT_HELP, OPT_KEY, OPT_SERVER_KEY };
+           OPT_SINCE, OPT_COUNT, OPT_TIMEOUT, OPT_LOG_LEVEL, OPT_HELP, OPT_KEY, OPT_SERVER_KEY,
+           OPT_EXEC_TIMEOUT };
     static const struct option options[] = {
         {"events", required_argument, NULL, OPT_EVENTS},
         {"endpoint", required_argument, NULL, OPT_ENDPOINT},
@@ -108,6 +117,7 @@ main (int argc, char **argv)
         {"all", no_argument, NULL, OPT_ALL},
         {"json", no_argument, NULL, OPT_JSON},
         {"exec", required_argument, NULL, OPT_EXEC},
+        {"exec-timeout", required_argument, NULL, OPT_EXEC_TIMEOUT},
         {"state", required_argument, NULL, OPT_STATE},
         {"since", required_argument, NULL, OPT_SINCE},
         {"count", required_argument, NULL, OPT_COUNT},
@@ -121,6 +131,7 @@ main (int argc, char **argv)
     pmo_log_init (NOTIFY_PROGRAM, PMO_LOG_WARN);
     notify_opts_t opts = {0};
     opts.timeout_ms = -1;
+    opts.exec_timeout_ms = NOTIFY_EXEC_TIMEOUT_MS;
     const char *events_flag = NULL;
     const char *endpoint_flag = NULL;
     const char *key_flag = NULL, *server_key_flag = NULL;
@@ -153,6 +164,13 @@ main (int argc, char **argv)
                 goto out;
             }
             opts.exec_cmd = optarg;
+            break;
+        case OPT_EXEC_TIMEOUT:
+            if (!s_parse_u64 (optarg, INT32_MAX, &v) || v == 0) {
+                code = s_usage_error ("--exec-timeout", optarg, "not a positive number of milliseconds");
+                goto out;
+            }
+            opts.exec_timeout_ms = (int) v;
             break;
         case OPT_STATE:
             if (!*optarg) {

@@ -540,9 +540,10 @@ s_env_entry (const char *name, const char *value)
     return s;
 }
 
-//  Runs --exec for ev.  A command that fails is logged and the event still
-//  counts as handled: retrying a hook that always fails would stop every
-//  later event.
+//  Runs --exec for ev.  A command that fails, or is killed at
+//  --exec-timeout, is logged and the event still counts as handled:
+//  retrying a hook that always fails (or waiting for one that hangs) would
+//  stop every later event.
 static void
 s_exec (notify_t *self, const Pmo__Event *ev)
 {
@@ -565,13 +566,21 @@ s_exec (notify_t *self, const Pmo__Event *ev)
     const char *env[] = {topic, seq_var, project ? project : "PMO_PROJECT", NULL};
 
     int status = 0;
+    bool timed_out = false;
     int64_t started = pmo_clock_mono_ms ();
-    int rc = run_cmd (self->opts->exec_cmd, input, len + 1, env, &status);
+    int rc = run_cmd (self->opts->exec_cmd, input, len + 1, env, self->opts->exec_timeout_ms, self->stop,
+                      &status, &timed_out);
     int64_t took = pmo_clock_mono_ms () - started;
     if (rc)
         pmo_log_warn ("exec seq=%s topic=%s: cannot start /bin/sh: %s", seq,
                       ev->topic ? ev->topic : "", pmo_strerror (rc));
-    else if (status != 0) {
+    else if (timed_out) {
+        char why[96];
+        pmo_log_warn ("exec seq=%s topic=%s: command still running after %d ms (--exec-timeout), "
+                      "so stopped: %s; going on with the next event", seq,
+                      ev->topic ? ev->topic : "", self->opts->exec_timeout_ms,
+                      run_cmd_status_text (status, why, sizeof why));
+    } else if (status != 0) {
         char why[96];
         pmo_log_warn ("exec seq=%s topic=%s: command %s after %lld ms", seq,
                       ev->topic ? ev->topic : "", run_cmd_status_text (status, why, sizeof why),

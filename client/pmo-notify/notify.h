@@ -28,6 +28,7 @@ typedef struct {
     size_t n_topics;
     bool is_json;                    //  JSON lines instead of text lines
     const char *exec_cmd;            //  run per event instead of printing, or NULL
+    int exec_timeout_ms;             //  a command running longer is killed
     const char *state_path;          //  state file, or NULL
     bool has_since;                  //  start after since (when no state file says)
     uint64_t since;

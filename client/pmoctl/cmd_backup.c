@@ -6,7 +6,9 @@
  *  working directory, which names the place the operator means only when
  *  pmod runs on the same machine (the help says so).  A backup of a large
  *  store takes a while: the command's default timeout is ten minutes
- *  (PMOCTL_CMD_SLOW in the command table). */
+ *  (PMOCTL_CMD_SLOW in the command table), so a ping with the ordinary
+ *  timeout goes first: a pmod that is down, stopped or at a wrong endpoint
+ *  is reported in seconds, not after ten minutes. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -49,6 +51,27 @@ s_absolute (const char *file, char *buf, size_t n)
     return PMO_OK;
 }
 
+/*  When the backup may wait longer than PMO_DEFAULT_TIMEOUT_MS, a ping
+ *  within that on the connection the backup then uses.  Returns
+ *  PMOCTL_EXIT_OK, or the exit code with its one line on stderr. */
+static int
+s_reachable (pmoctl_t *ctl)
+{
+    int full = ctl->timeout_ms;
+    if (full <= PMO_DEFAULT_TIMEOUT_MS)
+        return PMOCTL_EXIT_OK;  /* the backup's own wait is as short */
+    Pmo__Ping ping = PMO__PING__INIT;
+    Pmo__Request req = PMO__REQUEST__INIT;
+    req.body_case = PMO__REQUEST__BODY_PING;
+    req.ping = &ping;
+    Pmo__Reply *reply = NULL;
+    ctl->timeout_ms = PMO_DEFAULT_TIMEOUT_MS;
+    int rc = pmoctl_query (ctl, &req, PMO__REPLY__BODY_PONG, &reply);
+    ctl->timeout_ms = full;
+    pmo_wire_free (reply);
+    return rc;
+}
+
 int
 cmd_backup (pmoctl_t *ctl)
 {
@@ -64,8 +87,11 @@ cmd_backup (pmoctl_t *ctl)
     Pmo__Request req = PMO__REQUEST__INIT;
     req.body_case = PMO__REQUEST__BODY_BACKUP;
     req.backup = &backup;
+    int rc = s_reachable (ctl);
+    if (rc)
+        return rc;
     Pmo__Reply *reply = NULL;
-    int rc = pmoctl_call (ctl, &req, &reply);
+    rc = pmoctl_call (ctl, &req, &reply);
     if (rc)
         return rc;
     if (ctl->format == OUT_JSON) {

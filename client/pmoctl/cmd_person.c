@@ -18,7 +18,8 @@ const pmoctl_opt_t cmd_person_add_opts[] = {
     {NULL, NULL, false, NULL},
 };
 
-/*  Decimal hours per week -> whole minutes, rounded to the nearest. */
+/*  Decimal hours per week -> whole minutes; hours that are no whole number
+ *  of minutes (37.51) are refused, since they would read back changed. */
 static int
 s_parse_capacity (const char *s, int32_t *minutes)
 {
@@ -30,6 +31,10 @@ s_parse_capacity (const char *s, int32_t *minutes)
     if (pmo_i64_muldiv (hundredths, 60, 100, &m) != PMO_OK || m > PMO_MAX_CAPACITY_MINUTES) {
         pmoctl_fail ("--capacity: '%s' is more than %d hours a week", s,
                      PMO_MAX_CAPACITY_MINUTES / 60);
+        return PMO_EINVAL;
+    }
+    if (hundredths * 60 % 100 != 0) {
+        pmoctl_fail ("--capacity: '%s' is not a whole number of minutes", s);
         return PMO_EINVAL;
     }
     *minutes = (int32_t) m;

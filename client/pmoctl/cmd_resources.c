@@ -64,6 +64,12 @@ s_minutes (pmoctl_t *ctl, int32_t *minutes)
             pmoctl_fail ("--hours: '%s' is not a number of hours like 12.5", hours);
             return PMO_EINVAL;
         }
+        /*  Minutes are what is stored: 1.01 h would become 61 minutes and
+         *  read back as 1.02 (pmo-agent refuses such hours too). */
+        if (hundredths * 60 % 100 != 0) {
+            pmoctl_fail ("--hours: '%s' is not a whole number of minutes (give --minutes)", hours);
+            return PMO_EINVAL;
+        }
     }
     *minutes = (int32_t) v;
     return PMO_OK;
@@ -107,8 +113,15 @@ cmd_allocation_remove (pmoctl_t *ctl)
 int
 cmd_resources (pmoctl_t *ctl)
 {
-    if (s_check_week ("--from", ctl->opt[RES_FROM]) || s_check_week ("--to", ctl->opt[RES_TO]))
+    const char *from = ctl->opt[RES_FROM], *to = ctl->opt[RES_TO];
+    if (s_check_week ("--from", from) || s_check_week ("--to", to))
         return PMOCTL_EXIT_USAGE;
+    /*  An empty table would read as "nothing planned": say what is wrong,
+     *  as report does for its dates. */
+    int32_t from_monday, to_monday;
+    if (from && to && pmo_date_parse_iso_week (from, &from_monday) == PMO_OK
+        && pmo_date_parse_iso_week (to, &to_monday) == PMO_OK && to_monday < from_monday)
+        return pmoctl_fail ("--to: %s is before --from %s", to, from);
     Pmo__ResourceQuery q = PMO__RESOURCE_QUERY__INIT;
     q.person = (char *) ctl->opt[RES_PERSON];
     q.project = (char *) ctl->opt[RES_PROJECT];

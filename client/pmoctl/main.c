@@ -128,7 +128,8 @@ static const pmoctl_cmd_t s_commands[] = {
      "FILE is made absolute with this shell's working directory, which only names the\n"
      "place you mean when pmod runs on this machine.  FILE must not exist.  To restore,\n"
      "stop pmod and put the copy in place as DATA_DIR/data.mdb.  The default --timeout\n"
-     "of this command is 600000 ms (10 minutes).\n"},
+     "of this command is 600000 ms (10 minutes); a ping within 5000 ms comes first, so\n"
+     "a pmod that is down or does not answer is reported at once.\n"},
     {"clock", "set", cmd_clock_set, NULL, "TIME", 1, 1, 0,
      "set pmod's clock (tests and demos; refused unless pmod was started with --now)",
      "TIME is an ISO 8601 instant (2026-12-01T09:00:00Z) or a date (midnight UTC).\n"
