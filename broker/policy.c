@@ -76,6 +76,12 @@ policy_load (broker_t *b, pmo_txn_t *txn)
     }
 }
 
+static bool
+s_is_digit (char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 /*  "50,80,100": ascending percentages 1..1000. */
 static int
 s_parse_pcts (req_t *r, const char *text, policy_t *p)
@@ -85,8 +91,10 @@ s_parse_pcts (req_t *r, const char *text, policy_t *p)
     const char *s = text;
     while (*s) {
         char *end;
-        long v = strtol (s, &end, 10);
-        if (end == s || v < 1 || v > 1000 || v <= last || n == 8 || (*end && *end != ','))
+        /*  Digits only: strtol would also take " 50" and "+50". */
+        long v = s_is_digit (*s) ? strtol (s, &end, 10) : 0;
+        if (!s_is_digit (*s) || v < 1 || v > 1000 || v <= last || n == 8 || (*end && *end != ',')
+            || (*end == ',' && !end[1]))
             return req_fail (r, PMO_EINVAL, "value",
                              "budget_thresholds: \"%.40s\" is not ascending percentages like 50,80,100", text);
         p->budget_pct[n++] = (int32_t) v;
@@ -102,9 +110,9 @@ s_parse_pcts (req_t *r, const char *text, policy_t *p)
 static int
 s_parse_int (req_t *r, const char *key, const char *text, int32_t min, int32_t max, int32_t *out)
 {
-    char *end;
-    long v = strtol (text, &end, 10);
-    if (end == text || *end || v < min || v > max)
+    char *end = NULL;
+    long v = s_is_digit (*text) ? strtol (text, &end, 10) : 0;
+    if (!s_is_digit (*text) || *end || v < min || v > max)
         return req_fail (r, PMO_EINVAL, "value", "%s: \"%.40s\" is not a whole number in %d..%d", key, text,
                          (int) min, (int) max);
     *out = (int32_t) v;

@@ -11,7 +11,8 @@
  *  - A roll-up whose summed AC + BAC would overflow shows no atypical EAC
  *    instead of a wrapped, negative one.
  *  - A project's EAC past int64 is undefined; its other figures and its
- *    health stand. */
+ *    health stand.
+ *  - Policy numbers are digits only ("50,80," and " 12" are refused). */
 #include <stdint.h>
 #include <stdio.h>
 
@@ -272,6 +273,25 @@ main (void)
     json_object *ep_now = RUN_JSON (CTL, "project", "show", "EP", "--json");
     CHECK_EQ_I64 (ep_now ? json_int (ep_now, "evm.ac_minor") : -1, 9222 * MAX_AMOUNT);
     json_object_put (ep_now);
+
+    /*  Policy numbers are digits: no trailing comma, sign or space. */
+    seq = tlast_seq ();
+    run_t pr = RUN (CTL, "policy", "set", "budget_thresholds", "50,80,");
+    CHECK_EQ_I64 (pr.status, 1);
+    CHECK_STR (pr.err, "pmoctl: budget_thresholds: \"50,80,\" is not ascending percentages like 50,80,100\n");
+    run_free (&pr);
+    pr = RUN (CTL, "policy", "set", "budget_thresholds", "+50");
+    CHECK_EQ_I64 (pr.status, 1);
+    run_free (&pr);
+    pr = RUN (CTL, "policy", "set", "silent_minutes", " 12");
+    CHECK_EQ_I64 (pr.status, 1);
+    CHECK_STR (pr.err, "pmoctl: silent_minutes: \" 12\" is not a whole number in 1..525600\n");
+    run_free (&pr);
+    CHECK_EQ_I64 (tlast_seq (), seq);
+    json_object *pol = RUN_JSON (CTL, "policy", "show", "--json");
+    CHECK_EQ_I64 (pol ? json_int (pol, "silent_minutes") : -1, 60);
+    CHECK_EQ_I64 (pol ? (long long) json_object_array_length (json_get (pol, "budget_thresholds_pct")) : -1, 3);
+    json_object_put (pol);
 
     /*  Still serving. */
     CHECK (tlast_seq () > 0);
