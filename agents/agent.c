@@ -47,6 +47,7 @@ typedef struct {
     int64_t sent_ms;          /* monotonic */
     bool is_from_file;        /* a spool record: its rejection is logged by the spool */
     bool is_dup_suspect;      /* "duplicate" can only mean its id was used before */
+    uint64_t ref_hash;        /* of the entry's ref, 0 without one */
 } s_flight_t;
 
 struct agent {
@@ -321,17 +322,33 @@ s_receive (agent_t *self)
 //  --------------------------------------------------------------------------
 //  Sending
 
-/*  True when pmod may answer "duplicate" for the request's content rather
- *  than its id: an entry under a ref already booked alike, a void. */
-static bool
-s_has_ref (const Pmo__Request *req)
+/*  The request's ref when it has one (an entry under a ref, a void), else
+ *  NULL: pmod may then answer "duplicate" for its content rather than its
+ *  id, and its effect depends on the order of the ref's updates. */
+static const char *
+s_ref (const Pmo__Request *req)
 {
+    const char *ref = NULL;
     switch (req->body_case) {
-    case PMO__REQUEST__BODY_TIME: return req->time && req->time->ref && *req->time->ref;
-    case PMO__REQUEST__BODY_COST: return req->cost && req->cost->ref && *req->cost->ref;
-    case PMO__REQUEST__BODY_VOID_ENTRY: return true;
-    default: return false;
+    case PMO__REQUEST__BODY_TIME: ref = req->time ? req->time->ref : NULL; break;
+    case PMO__REQUEST__BODY_COST: ref = req->cost ? req->cost->ref : NULL; break;
+    case PMO__REQUEST__BODY_VOID_ENTRY: ref = req->void_entry ? req->void_entry->ref : NULL; break;
+    default: break;
     }
+    return ref && *ref ? ref : NULL;
+}
+
+/*  FNV-1a of ref, never 0 (0: no ref).  Two refs of one hash only make
+ *  the second wait for the first's answer. */
+static uint64_t
+s_ref_hash (const char *ref)
+{
+    if (!ref)
+        return 0;
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = ref; *p; p++)
+        h = (h ^ (uint8_t) *p) * 1099511628211ull;
+    return h ? h : 1;
 }
 
 static bool
@@ -351,9 +368,20 @@ s_send_entry (void *arg, const outbox_entry_t *e)
         self->sent_upto = e->seq;
         return true;
     }
+    /*  An update of a ref waits while another of the same ref is in
+     *  flight: pmod may answer the first "busy" and apply the second,
+     *  and the first, sent again, would then undo a correction or book
+     *  an entry its void never found.  Later seqs wait with it. */
+    uint64_t ref_hash = s_ref_hash (s_ref (req));
+    for (size_t i = 0; ref_hash && i < self->n_flights; i++) {
+        if (self->flights[i].ref_hash == ref_hash) {
+            pmo_wire_free (req);
+            return false;
+        }
+    }
     int rc = pmo_client_send (self->client, req);
     uint64_t corr = req->corr;
-    bool has_ref = s_has_ref (req);
+    bool has_ref = ref_hash != 0 || req->body_case == PMO__REQUEST__BODY_VOID_ENTRY;
     pmo_wire_free (req);
     if (rc) {
         if (rc != PMO_EBUSY)
@@ -371,7 +399,7 @@ s_send_entry (void *arg, const outbox_entry_t *e)
      *  seen this update, so "duplicate" means its id was used before. */
     bool is_first_send = e->seq > self->sent_max;
     bool is_dup_suspect = is_first_send && e->is_own && !has_ref;
-    self->flights[self->n_flights++] = (s_flight_t) {e->seq, corr, now, e->file_id != 0, is_dup_suspect};
+    self->flights[self->n_flights++] = (s_flight_t) {e->seq, corr, now, e->file_id != 0, is_dup_suspect, ref_hash};
     self->sent_upto = e->seq;
     if (is_first_send)
         self->sent_max = e->seq;
