@@ -595,10 +595,22 @@ s_process_items (broker_t *broker)
              *  the pending values and never wait for a fold. */
             if (pmo_txn_wants_fold (rtxn)) {
                 pmo_txn_abort (&rtxn);
-                broker_fold (broker);
-                if (pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
-                    rtxn = NULL;
-                s_answer_read (broker, rtxn, it, now_ms);
+                int frc = broker_fold (broker);
+                if (frc == PMO_OK) {
+                    if (pmo_txn_begin (broker->store, NULL, false, &rtxn) != PMO_OK)
+                        rtxn = NULL;
+                    s_answer_read (broker, rtxn, it, now_ms);
+                } else {
+                    /*  Said as it is (a full map, mostly), not "internal":
+                     *  reads by key still work meanwhile. */
+                    it->rc = frc;
+                    pmo_reason_set (&it->reason, frc, "",
+                                    "this read walks aggregates still waiting to be folded, and the fold "
+                                    "failed: %s%s", pmo_strerror (frc),
+                                    frc == PMO_EFULL ? " (restart pmod with a larger --map-size)" : "");
+                    Pmo__Reply reply = PMO__REPLY__INIT;
+                    s_pack_reply (it, &reply);
+                }
             }
         } else {
             Pmo__Reply reply = PMO__REPLY__INIT;

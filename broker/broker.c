@@ -211,8 +211,11 @@ broker_fold (broker_t *self)
     int rc = pmo_store_fold (self->store);
     if (rc) {
         pmo_log_error ("cannot fold the write-back tables: %s (they stay journalled)", pmo_strerror (rc));
+        self->fold_failed_at_commit = self->n_commits;
+        self->fold_failed_ms = pmo_clock_mono_ms ();
         return rc;
     }
+    self->fold_failed_ms = 0;
     int64_t us = (pmo_clock_mono_ns () - t0) / 1000;
     self->n_folds++;
     self->fold_us_total += us;
@@ -220,6 +223,16 @@ broker_fold (broker_t *self)
         self->fold_us_max = us;
     pmo_log_debug ("folded %zu bytes of write-back values in %.1f ms", bytes, us / 1000.0);
     return PMO_OK;
+}
+
+/*  After a failed fold (a full map, mostly) the idle fold waits for a
+ *  commit or a minute: nothing else makes room, and retrying every 50 ms
+ *  logged an error 20 times a second. */
+static bool
+s_fold_held (const broker_t *self)
+{
+    return self->fold_failed_ms && self->n_commits == self->fold_failed_at_commit
+           && pmo_clock_mono_ms () - self->fold_failed_ms < PMOD_FOLD_RETRY_MS;
 }
 
 int
@@ -233,7 +246,7 @@ broker_run (broker_t *self)
         /*  A running backup is checked often, pending write-back values
          *  soon (they are folded in the first pause); otherwise wake for
          *  timers. */
-        bool pending = pmo_store_pending (self->store) > 0;
+        bool pending = pmo_store_pending (self->store) > 0 && !s_fold_held (self);
         int n = zmq_poll (items, self->auth->zap ? 2 : 1,
                           pending ? PMOD_FOLD_IDLE_MS : self->backup ? 20 : 1000);
         if (n < 0) {

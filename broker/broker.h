@@ -61,6 +61,8 @@ typedef struct {
     uint64_t n_commits;
     int64_t commit_us_total;     /* in LMDB's commit: page writes, flushes */
     uint64_t n_folds;            /* write-back folds, and their time      */
+    uint64_t fold_failed_at_commit; /* n_commits at the last failed fold   */
+    int64_t fold_failed_ms;      /* when (monotonic), 0: none failed      */
     int64_t fold_us_total, fold_us_max;
     struct status_cache *status_cache;  /* packed status rows (status_cache.h) */
 } broker_t;
@@ -103,6 +105,7 @@ int broker_fold (broker_t *self);
 #define PMOD_FOLD_BYTES (8u << 20)
 /*  A pending fold waits this long for the requests to pause. */
 #define PMOD_FOLD_IDLE_MS 50
+#define PMOD_FOLD_RETRY_MS 60000  /* after a failed fold, unless a commit comes first */
 
 /* ---- batch.c: group commit ---------------------------------------------- */
 
