@@ -333,6 +333,31 @@ s_side_json (const side_t *s, bool pmod)
     return o;
 }
 
+/*  What pmod would have to fit in to run at PMO_TARGET_PCT % of the raw
+ *  limit on this machine: the wall time that rate allows, and the CPU
+ *  left for pmod in it once the bench's own agents and subscribers have
+ *  theirs (they share the cores).  LMDB commits one write txn at a time,
+ *  so pmod's commits must fit in that wall time too, even if all its
+ *  other work overlapped them.  Returns false when a figure is missing. */
+#define PMO_TARGET_PCT 70.0
+typedef struct {
+    double wall_s, cpu_budget_s;
+    long cores;
+} goal_t;
+
+static bool
+s_goal (const side_t *pm, const side_t *raw, goal_t *t)
+{
+    if (raw->run.wall_s <= 0 || !pm->run.acked)
+        return false;
+    machine_t m;
+    env_machine (&m);
+    t->cores = m.cores > 0 ? m.cores : 1;
+    t->wall_s = raw->run.wall_s * 100.0 / PMO_TARGET_PCT;
+    t->cpu_budget_s = (double) t->cores * t->wall_s - pm->bench_cpu_s;
+    return true;
+}
+
 static void
 s_print (const bench_t *b, const world_t *w, const side_t *pm, const side_t *raw, const totals_t *t,
          const logcheck_t *log)
@@ -382,6 +407,15 @@ s_print (const bench_t *b, const world_t *w, const side_t *pm, const side_t *raw
     printf ("  %-28s %14.1f %14s\n", "bench peak RSS MiB", (double) pm->bench_rss_kb / 1024.0, "-");
     if (raw->run.rate > 0)
         printf ("  pmod is %.1f %% of the raw limit\n", 100.0 * pm->run.rate / raw->run.rate);
+    goal_t tg;
+    if (s_goal (pm, raw, &tg)) {
+        char commits[64] = "";
+        if (pm->has_commits && pm->commit_s >= 0)
+            snprintf (commits, sizeof commits, "its commits took %.2f s, and ", pm->commit_s);
+        printf ("  at %.0f %% of it pmod would have %.2f s: %sits CPU could be at most %.2f s beside the "
+                "bench's %.2f s on %ld cores (it used %.2f s)\n",
+                PMO_TARGET_PCT, tg.wall_s, commits, tg.cpu_budget_s, pm->bench_cpu_s, tg.cores, pm->cpu_s);
+    }
     if (pm->run.resent)
         printf ("  resent after a timeout: %llu\n", (unsigned long long) pm->run.resent);
     if (t->exact)
@@ -438,6 +472,18 @@ mode_ingest (bench_t *b)
             json_object_object_add (j, "raw", s_side_json (&raw, false));
             if (raw.run.rate > 0)
                 json_object_object_add (j, "percent_of_raw", report_num (100.0 * pm.run.rate / raw.run.rate, 1));
+            goal_t tg;
+            if (s_goal (&pm, &raw, &tg)) {
+                json_object *jg = json_object_new_object ();
+                json_object_object_add (jg, "percent_of_raw", report_num (PMO_TARGET_PCT, 0));
+                json_object_object_add (jg, "wall_s", report_num (tg.wall_s, 3));
+                if (pm.has_commits && pm.commit_s >= 0)
+                    json_object_object_add (jg, "pmod_commit_s", report_num (pm.commit_s, 3));
+                json_object_object_add (jg, "pmod_cpu_budget_s", report_num (tg.cpu_budget_s, 2));
+                json_object_object_add (jg, "pmod_cpu_s", report_num (pm.cpu_s, 2));
+                json_object_object_add (jg, "cores", json_object_new_int64 (tg.cores));
+                json_object_object_add (j, "target", jg);
+            }
             json_object *jt = json_object_new_object ();
             json_object_object_add (jt, "exact", json_object_new_boolean (totals.exact));
             json_object_object_add (jt, "checked", json_object_new_boolean (totals.checked));

@@ -7,6 +7,7 @@
  *  both, the latency mode's paced updates and one-shots all arrived, and
  *  the query mode loaded and checked its entries.  No timing is asserted:
  *  speed is shown by the program's figures, never by a test. */
+#include <math.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -50,6 +51,14 @@ main (void)
     CHECK (s_double (j, "ingest.pmod.commit_s") > 0);
     CHECK (s_double (j, "ingest.raw.commit_s") > 0);
     CHECK (s_double (j, "ingest.percent_of_raw") > 0);
+    /*  What 70 % of the raw limit would leave pmod: the wall time that rate
+     *  allows, and the cores' CPU in it less the bench's own. */
+    double raw_wall = s_double (j, "ingest.raw.wall_s"), goal_wall = s_double (j, "ingest.target.wall_s");
+    CHECK_EQ_I64 (json_int (j, "ingest.target.percent_of_raw"), 70);
+    CHECK (raw_wall > 0 && fabs (goal_wall - raw_wall / 0.7) < 0.002);
+    double budget = (double) json_int (j, "ingest.target.cores") * goal_wall - s_double (j, "ingest.pmod.bench_cpu_s");
+    CHECK (fabs (s_double (j, "ingest.target.pmod_cpu_budget_s") - budget) < 0.02);
+    CHECK (s_double (j, "ingest.target.pmod_commit_s") == s_double (j, "ingest.pmod.commit_s"));
 
     /*  Latency: 200 paced updates, 2 timed one-shots and the peak-RSS one. */
     CHECK_EQ_I64 (json_int (j, "latency.rates.0.updates"), 200);
