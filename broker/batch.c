@@ -25,6 +25,7 @@
 #include "pmo/pmo_error.h"
 #include "pmo/pmo_limits.h"
 #include "pmo/pmo_log.h"
+#include "pmo/pmo_wire_scan.h"
 
 typedef struct {
     zmq_msg_t id;                /* ROUTER routing id of the sender       */
@@ -32,6 +33,8 @@ typedef struct {
     zmq_msg_t body;
     bool has_body;
     Pmo__Request *req;           /* decoded; NULL when malformed          */
+    bool has_corr;               /* Request.corr of one refused before    */
+    uint64_t corr;               /* decoding (too big, throttled)         */
     const dispatch_entry_t *entry;
     int rc;
     pmo_reason_t reason;
@@ -273,13 +276,34 @@ batch_collect (broker_t *broker)
 }
 
 /*  Decodes the body and finds its handler; failures become the item's rc. */
+/*  Request.corr (field 1) read from the packed bytes, for a request that
+ *  is refused without being decoded: the client matches replies by it,
+ *  and without it waits out its timeout instead of hearing why.  Walking
+ *  the top-level fields skips their payloads, so even a 100 MB request
+ *  costs a few steps. */
+static void
+s_scan_corr (item_t *it, const void *data, size_t len)
+{
+    const uint8_t *p = data, *end = p + len;
+    pmo_wire_field_t f = {0};
+    while (p < end && pmo_wire_next_field (&p, end, &f)) {
+        if (f.id == 1 && f.wire_type == PMO_WIRE_VARINT) {
+            it->has_corr = true;
+            it->corr = f.value;
+        }
+    }
+}
+
 static void
 s_decode (item_t *it, const void *data, size_t len)
 {
-    if (it->rc)
+    if (it->rc) {
+        s_scan_corr (it, data, len);
         return;
+    }
     it->req = pmo_wire_request_unpack (data, len);
     if (!it->req) {
+        s_scan_corr (it, data, len);  /* a field before the fault may say it */
         it->rc = PMO_EPROTO;
         pmo_reason_set (&it->reason, it->rc, "", "malformed request: %zu bytes that do not decode as pmo.Request", len);
         return;
@@ -416,6 +440,9 @@ s_pack_reply (item_t *it, Pmo__Reply *reply)
     if (it->req && it->req->has_corr) {
         reply->has_corr = true;
         reply->corr = it->req->corr;
+    } else if (!it->req && it->has_corr) {
+        reply->has_corr = true;
+        reply->corr = it->corr;
     }
     dispatch_reply_status (reply, it->rc, &it->reason);
     if (it->rc == PMO_OK) {

@@ -413,6 +413,21 @@ main (void)
         n_junk_busy += status == PMO__STATUS__STATUS_BUSY && strstr (why, "slow down") == why;
     }
     CHECK (n_junk_busy >= 4);
+    /*  A throttled request's reply echoes its corr, though it was never
+     *  decoded: a client that matches replies by corr (pmoctl, pmo-agent)
+     *  hears "slow down" at once instead of waiting out its timeout. */
+    int n_call_busy = 0;
+    for (int i = 0; i < 3; i++) {
+        Pmo__Ping ping = PMO__PING__INIT;
+        REQ (req, PING, ping, &ping);
+        Pmo__Reply *rp = NULL;
+        int rc = pmo_client_call (c, &req, 3000, &rp);
+        n_call_busy += rc == PMO_EBUSY || (rc == PMO_OK && rp && rp->status == PMO__STATUS__STATUS_BUSY);
+        if (rc != PMO_OK && rc != PMO_EBUSY)
+            fprintf (stderr, "throttled call %d: %s\n", i, pmo_strerror (rc));
+        pmo_wire_free (rp);
+    }
+    CHECK (n_call_busy >= 2);  /* one may find a token refilled */
     pmo_client_close (&c);
 
     int ok = harness_failures == 0;
