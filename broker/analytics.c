@@ -58,6 +58,56 @@ s_past (req_t *r, const char *code, int32_t as_of, int64_t *ac, int32_t *percent
     return PMO_OK;
 }
 
+/*  How far back a percent as of today is looked for by key before the
+ *  daily table is walked by cursor. */
+#define S_PERCENT_LOOKBACK_DAYS 31
+
+/*  Today's figures come from the running totals, which can already hold
+ *  entries dated tomorrow: dates run to UTC's today + 1, for a team ahead
+ *  of UTC.  Figures as of a date count only what is dated on or before
+ *  it, so that day is taken out again, by key: alerts run this for every
+ *  project a batch touches, and a cursor over the daily table there would
+ *  fold every pending write-back value into the batch.  A progress report
+ *  dated tomorrow hides today's percent, which is found by key a few days
+ *  back.  Sets *walk when only s_past can tell (an older percent). */
+static int
+s_without_later (req_t *r, const Pmo__Project *p, int32_t as_of, int32_t today, int64_t *ac, int32_t *percent,
+                 bool *walk)
+{
+    *walk = false;
+    for (int32_t day = as_of + 1; day <= today + 1; day++) {
+        pmo_key_t k;
+        tables_key_day (&k, p->code, day);
+        Pmo__ProjectTotals t;
+        int rc = totals_get (r->txn, DB_DAILY, &k, &t);
+        if (rc == PMO_ENOTFOUND)
+            continue;
+        if (rc)
+            return req_fail (r, rc, "", "daily totals of %s: %s", p->code, pmo_strerror (rc));
+        int64_t day_ac;
+        if (*ac != S_AC_UNKNOWN
+            && (pmo_i64_add (t.labour_minor, t.cost_minor, &day_ac) || pmo_i64_sub (*ac, day_ac, ac)))
+            *ac = S_AC_UNKNOWN;
+    }
+    int32_t reported;
+    if (!p->percent_date || pmo_date_parse (p->percent_date, &reported) != PMO_OK || reported <= as_of)
+        return PMO_OK;
+    for (int32_t day = as_of; day > as_of - S_PERCENT_LOOKBACK_DAYS; day--) {
+        pmo_key_t k;
+        tables_key_day (&k, p->code, day);
+        Pmo__ProjectTotals t;
+        int rc = totals_get (r->txn, DB_DAILY, &k, &t);
+        if (rc && rc != PMO_ENOTFOUND)
+            return req_fail (r, rc, "", "daily totals of %s: %s", p->code, pmo_strerror (rc));
+        if (rc == PMO_OK && t.has_percent_bp) {
+            *percent = t.percent_bp;
+            return PMO_OK;
+        }
+    }
+    *walk = true;
+    return PMO_OK;
+}
+
 int
 analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
 {
@@ -101,7 +151,14 @@ analytics_project (req_t *r, const Pmo__Project *p, int32_t as_of, figures_t *f)
     if (pmo_i64_add (f->totals->labour_minor, f->totals->cost_minor, &ac))
         ac = S_AC_UNKNOWN;  /* only in data written before bookings were bounded */
     int32_t percent = p->percent_bp;
-    if (as_of < today) {
+    /*  Figures as of a date count only what is dated on or before it. */
+    bool walk = as_of < today;
+    if (!walk) {
+        rc = s_without_later (r, p, as_of, today, &ac, &percent, &walk);
+        if (rc)
+            return rc;
+    }
+    if (walk) {
         rc = s_past (r, p->code, as_of, &ac, &percent);
         if (rc)
             return rc;

@@ -55,8 +55,18 @@ s_last_activity (req_t *r, const char *code)
     rc = rc == PMO_OK ? pmo_cursor_get (cur, PMO_CURSOR_PREV, &k, &v)
                       : pmo_cursor_get (cur, PMO_CURSOR_LAST, &k, &v);
     int32_t last = INT32_MIN;
-    if (rc == PMO_OK && k.len == prefix.len + 4 && memcmp (k.data, prefix.buf, prefix.len) == 0)
-        last = pmo_bei32_get ((const uint8_t *) k.data + prefix.len);
+    /*  A day whose every entry was voided or moved keeps its (empty)
+     *  record: it is no day of activity, so look further back. */
+    for (; rc == PMO_OK && k.len == prefix.len + 4 && memcmp (k.data, prefix.buf, prefix.len) == 0;
+         rc = pmo_cursor_get (cur, PMO_CURSOR_PREV, &k, &v)) {
+        Pmo__ProjectTotals *t = pmo_wire_unpack (&pmo__project_totals__descriptor, v.data, v.len);
+        bool active = !t || t->time_entries || t->cost_entries || t->progress_updates;
+        pmo_wire_free (t);
+        if (active) {
+            last = pmo_bei32_get ((const uint8_t *) k.data + prefix.len);
+            break;
+        }
+    }
     pmo_cursor_close (&cur);
     return last;
 }
