@@ -282,6 +282,34 @@ s_pv_k (const pmo_evm_input_t *in, int64_t k)
     return pmo_evm_pv (in, (int32_t) (in->start + k - 1));
 }
 
+/*  One end of the time at which PV reaches ev, in days of the baseline:
+ *  with C the largest k in 0..duration with PV(k) < ev (or <= ev when
+ *  at_most), C + (ev - PV(C)) / (PV(C+1) - PV(C)), or duration when PV
+ *  never passes ev.  With ev <= 0 and !at_most: 0. */
+static int
+s_es_bound (const pmo_evm_input_t *in, int64_t ev, int64_t duration, bool at_most, pmo_ratio_t *out)
+{
+    if (ev <= 0 && !at_most)
+        return s_ratio_from_i128 (0, 1, out);
+    /*  Invariant: PV(lo) below (or at most) ev; hi = duration + 1 or
+     *  PV(hi) at or above (above) ev.  PV(0) = 0 <= ev here. */
+    int64_t lo = 0, hi = duration + 1;
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        int64_t pv = s_pv_k (in, mid);
+        if (pv < ev || (at_most && pv == ev))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (lo == duration)  /* PV never passes ev within the baseline */
+        return s_ratio_from_i128 (duration, 1, out);
+    /* PV(C+1) > PV(C) on both bounds' side of ev, so step > 0. */
+    int64_t pv_c = s_pv_k (in, lo);
+    int64_t step = s_pv_k (in, lo + 1) - pv_c;
+    return s_ratio_from_i128 ((s_i128_t) lo * step + (ev - pv_c), step, out);
+}
+
 /*  Fills es_days, at_days, sv_t_days and spi_t of e. */
 static int
 s_earned_schedule (const pmo_evm_input_t *in, int32_t as_of, pmo_evm_t *e)
@@ -300,34 +328,28 @@ s_earned_schedule (const pmo_evm_input_t *in, int32_t as_of, pmo_evm_t *e)
         return PMO_OK;
     }
 
-    /* ES is the earliest time at which PV reaches EV.  With C the largest k
-       in 0..duration with PV(C) < EV (PV is non-decreasing in k), ES = C +
-       (EV - PV(C)) / (PV(C+1) - PV(C)), Lipke's formula.  The strict "<"
-       matters where PV is flat (milestone steps): nothing earned yet must
-       give ES = 0, not the last day before the first step.
-       Invariant: PV(lo) < EV and hi = duration + 1 or PV(hi) >= EV. */
+    /* ES is the time at which the EV achieved was planned to be earned.
+       Lipke's formula: with C the largest k in 0..duration with PV(C) <=
+       EV (PV is non-decreasing in k), ES = C + (EV - PV(C)) / (PV(C+1) -
+       PV(C)).  Where PV is flat at EV (milestone steps) every day of the
+       flat stretch qualifies, from the earliest (C taken with PV(C) < EV)
+       to the latest (with <=): then ES is AT clamped into that stretch.
+       A project exactly on plan between two milestones is on schedule
+       (ES = AT), one with nothing earned before its first milestone too,
+       and one past the stretch is late by the days since it ended. */
     int64_t duration = (int64_t) in->finish - in->start + 1;
-    int rc;
-    if (e->ev <= 0) {
-        rc = s_ratio_from_i128 (0, 1, &e->es_days);
-    } else {
-        int64_t lo = 0, hi = duration + 1;
-        while (hi - lo > 1) {
-            int64_t mid = lo + (hi - lo) / 2;
-            if (s_pv_k (in, mid) < e->ev)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        if (lo == duration)  /* PV never reaches EV within the baseline */
-            rc = s_ratio_from_i128 (duration, 1, &e->es_days);
-        else {
-            /* PV(C+1) >= EV > PV(C), so step > 0. */
-            int64_t pv_c = s_pv_k (in, lo);
-            int64_t step = s_pv_k (in, lo + 1) - pv_c;
-            rc = s_ratio_from_i128 ((s_i128_t) lo * step + (e->ev - pv_c), step, &e->es_days);
-        }
-    }
+    pmo_ratio_t earliest, latest;
+    int rc = s_es_bound (in, e->ev, duration, false, &earliest);
+    if (!rc)
+        rc = s_es_bound (in, e->ev, duration, true, &latest);
+    if (rc)
+        return rc;
+    if ((s_i128_t) at * earliest.den <= (s_i128_t) earliest.num)
+        e->es_days = earliest;
+    else if ((s_i128_t) at * latest.den >= (s_i128_t) latest.num)
+        e->es_days = latest;
+    else
+        rc = s_ratio_from_i128 (at, 1, &e->es_days);
     if (rc)
         return rc;
 

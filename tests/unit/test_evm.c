@@ -358,20 +358,35 @@ s_test_milestones (void)
     CHECK_RATIO (e.spi_t, 196, 125);
     CHECK_STR (s_fmt (e.spi_t, 3), "1.568");
 
-    /*  EV 2,500,000 is what was planned by the end of day 10 (the first
-     *  step): ES is the earliest time PV reaches EV, 10, not the last day
-     *  of the flat step (19).  SV(t) = 10 - 25, SPI(t) = 10/25. */
+    /*  EV 2,500,000 is what was planned from day 10 (the first step)
+     *  through day 19: PV is flat at EV there.  At day 25, past the
+     *  stretch, ES is its last day, 19 (Lipke's C counts the days with PV
+     *  <= EV), and the project is 6 days late: SV(t) = 19 - 25, SPI(t) =
+     *  19/25.  (Taking the stretch's first day, 10, said 15 days.) */
     in.percent_bp = 2500;
     CHECK_RC (pmo_evm_compute (&in, as_of, &e), PMO_OK);
+    CHECK_RATIO (e.es_days, 19, 1);
+    CHECK_RATIO (e.sv_t_days, -6, 1);
+    CHECK_RATIO (e.spi_t, 19, 25);
+    /*  Inside the stretch the project is exactly on plan: ES = AT. */
+    CHECK_RC (pmo_evm_compute (&in, start + 14, &e), PMO_OK);
+    CHECK_EQ_I64 (e.at_days, 15);
+    CHECK_RATIO (e.es_days, 15, 1);
+    CHECK_RATIO (e.spi_t, 1, 1);
+    /*  Before it (the step not yet due), ahead: ES is the step's day. */
+    CHECK_RC (pmo_evm_compute (&in, start + 4, &e), PMO_OK);
     CHECK_RATIO (e.es_days, 10, 1);
-    CHECK_RATIO (e.sv_t_days, -15, 1);
-    CHECK_RATIO (e.spi_t, 2, 5);
+    CHECK_RATIO (e.spi_t, 2, 1);
 
-    /*  Nothing earned: ES is 0 whatever the shape of PV. */
+    /*  Nothing earned: nothing was planned before day 10, so at day 25 ES
+     *  is 9, the last day with PV 0; on day 5 the project is on plan. */
     in.percent_bp = 0;
     CHECK_RC (pmo_evm_compute (&in, as_of, &e), PMO_OK);
-    CHECK_RATIO (e.es_days, 0, 1);
-    CHECK_RATIO (e.spi_t, 0, 1);
+    CHECK_RATIO (e.es_days, 9, 1);
+    CHECK_RATIO (e.spi_t, 9, 25);
+    CHECK_RC (pmo_evm_compute (&in, start + 4, &e), PMO_OK);
+    CHECK_RATIO (e.es_days, 5, 1);
+    CHECK_RATIO (e.spi_t, 1, 1);
 
     in.percent_bp = 1000;
     CHECK_RC (pmo_evm_compute (&in, as_of, &e), PMO_OK);
