@@ -33,8 +33,8 @@ typedef struct {
     zmq_msg_t body;
     bool has_body;
     Pmo__Request *req;           /* decoded; NULL when malformed          */
-    bool has_corr;               /* Request.corr of one refused before    */
-    uint64_t corr;               /* decoding (too big, throttled)         */
+    bool has_corr;               /* Request.corr of one refused before or */
+    uint64_t corr;               /* in decoding (too big, throttled, bad) */
     const dispatch_entry_t *entry;
     int rc;
     pmo_reason_t reason;
@@ -275,7 +275,6 @@ batch_collect (broker_t *broker)
     return self->n;
 }
 
-/*  Decodes the body and finds its handler; failures become the item's rc. */
 /*  Request.corr (field 1) read from the packed bytes, for a request that
  *  is refused without being decoded: the client matches replies by it,
  *  and without it waits out its timeout instead of hearing why.  Walking
@@ -294,6 +293,7 @@ s_scan_corr (item_t *it, const void *data, size_t len)
     }
 }
 
+/*  Decodes the body and finds its handler; failures become the item's rc. */
 static void
 s_decode (item_t *it, const void *data, size_t len)
 {
