@@ -345,9 +345,7 @@ s_ref_hash (const char *ref)
 {
     if (!ref)
         return 0;
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = ref; *p; p++)
-        h = (h ^ (uint8_t) *p) * 1099511628211ull;
+    uint64_t h = pmo_fnv1a64 (PMO_FNV1A64_INIT, ref, strlen (ref));
     return h ? h : 1;
 }
 

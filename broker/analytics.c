@@ -70,20 +70,31 @@ s_past (req_t *r, const char *code, int32_t as_of, int64_t *ac, int32_t *percent
  *  fold every pending write-back value into the batch.  A progress report
  *  dated tomorrow hides today's percent, which is found by key a few days
  *  back.  Sets *walk when only s_past can tell (an older percent). */
+/*  The project's daily record of day into *t, by key (pending write-back
+ *  values included).  PMO_OK, PMO_ENOTFOUND, or another rc, reason set. */
+static int
+s_day_get (req_t *r, const char *code, int32_t day, Pmo__ProjectTotals *t)
+{
+    pmo_key_t k;
+    tables_key_day (&k, code, day);
+    int rc = totals_get (r->txn, DB_DAILY, &k, t);
+    if (rc && rc != PMO_ENOTFOUND)
+        return req_fail (r, rc, "", "daily totals of %s: %s", code, pmo_strerror (rc));
+    return rc;
+}
+
 static int
 s_without_later (req_t *r, const Pmo__Project *p, int32_t as_of, int32_t today, int64_t *ac, int32_t *percent,
                  bool *walk)
 {
     *walk = false;
     for (int32_t day = as_of + 1; day <= today + 1; day++) {
-        pmo_key_t k;
-        tables_key_day (&k, p->code, day);
         Pmo__ProjectTotals t;
-        int rc = totals_get (r->txn, DB_DAILY, &k, &t);
+        int rc = s_day_get (r, p->code, day, &t);
         if (rc == PMO_ENOTFOUND)
             continue;
         if (rc)
-            return req_fail (r, rc, "", "daily totals of %s: %s", p->code, pmo_strerror (rc));
+            return rc;
         int64_t day_ac;
         if (*ac != S_AC_UNKNOWN
             && (pmo_i64_add (t.labour_minor, t.cost_minor, &day_ac) || pmo_i64_sub (*ac, day_ac, ac)))
@@ -93,12 +104,10 @@ s_without_later (req_t *r, const Pmo__Project *p, int32_t as_of, int32_t today, 
     if (!p->percent_date || pmo_date_parse (p->percent_date, &reported) != PMO_OK || reported <= as_of)
         return PMO_OK;
     for (int32_t day = as_of; day > as_of - S_PERCENT_LOOKBACK_DAYS; day--) {
-        pmo_key_t k;
-        tables_key_day (&k, p->code, day);
         Pmo__ProjectTotals t;
-        int rc = totals_get (r->txn, DB_DAILY, &k, &t);
+        int rc = s_day_get (r, p->code, day, &t);
         if (rc && rc != PMO_ENOTFOUND)
-            return req_fail (r, rc, "", "daily totals of %s: %s", p->code, pmo_strerror (rc));
+            return rc;
         if (rc == PMO_OK && t.has_percent_bp) {
             *percent = t.percent_bp;
             return PMO_OK;

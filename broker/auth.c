@@ -63,10 +63,8 @@ auth_describe (const principal_t *who, char *buf, size_t n)
 static uint32_t
 s_hash (const char *s)
 {
-    uint32_t h = 2166136261u;  /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t) *s) * 16777619u;
-    return h;
+    uint64_t h = pmo_fnv1a64 (PMO_FNV1A64_INIT, s, strlen (s));
+    return (uint32_t) (h ^ (h >> 32));
 }
 
 /*  The bucket of name: its own, else a free or full (idle) slot near its

@@ -322,7 +322,6 @@ s_rollup_msg (req_t *r, const bucket_t *b, int32_t as_of)
     /*  Only sums and the indices of sums are meaningful for a roll-up. */
     m->evm->has_at_days = false;
     m->evm->method = NULL;
-    m->evm->has_eac_atypical_minor = e.eac_atypical_defined;
     return m;
 }
 

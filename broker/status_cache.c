@@ -20,12 +20,7 @@ struct status_cache {
 static uint64_t
 s_hash (const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (uint8_t) s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return pmo_fnv1a64 (PMO_FNV1A64_INIT, s, len);
 }
 
 status_cache_t *

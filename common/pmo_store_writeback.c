@@ -41,10 +41,7 @@ struct wb_entry {
 static uint32_t
 s_hash (unsigned db, const void *key, size_t len)
 {
-    uint64_t h = 1469598103934665603ull ^ db;
-    const uint8_t *p = key;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
+    uint64_t h = pmo_fnv1a64 (PMO_FNV1A64_INIT ^ db, key, len);
     return (uint32_t) (h ^ (h >> 32));
 }
 

@@ -92,23 +92,24 @@ s_hung_hook (tenv_t *e)
     snprintf (pids, sizeof pids, "%s/hook-pids.txt", e->dir);
     snprintf (from, sizeof from, "%lld", since);
     snprintf (second, sizeof second, "%lld", since + 2);
-    /*  The sleep is the command's child: the stop must reach it too. */
+    /*  The sleep is the command's child: the stop must reach it too.  The
+     *  timeout leaves a loaded machine's shell time to set its trap. */
     snprintf (cmd, sizeof cmd,
               "echo \"$PMO_SEQ\" >> '%s'; [ \"$PMO_SEQ\" = %s ] && trap '' TERM; "
               "sleep 30 & echo $! >> '%s'; wait",
               seen, second, pids);
     int64_t t0 = pmo_clock_mono_ms ();
     run_t r = RUN (NOTIFY, "--all", "--since", from, "--count", "2", "--timeout", "5000", "--exec-timeout",
-                   "300", "--exec", cmd);
+                   "1000", "--exec", cmd);
     CHECK_EQ_I64 (r.status, 0);
     CHECK (pmo_clock_mono_ms () - t0 < 25000);
     /*  One warning per stopped command, naming the event. */
     CHECK_EQ_I64 (text_lines (r.err), 2);
     char want[160];
-    snprintf (want, sizeof want, "exec seq=%lld topic=portfolio.created: command still running after 300 ms",
+    snprintf (want, sizeof want, "exec seq=%lld topic=portfolio.created: command still running after 1000 ms",
               since + 1);
     CHECK (r.err && strstr (r.err, want) && strstr (r.err, "killed by signal 15"));
-    snprintf (want, sizeof want, "exec seq=%s topic=portfolio.created: command still running after 300 ms",
+    snprintf (want, sizeof want, "exec seq=%s topic=portfolio.created: command still running after 1000 ms",
               second);
     CHECK (r.err && strstr (r.err, want) && strstr (r.err, "killed by signal 9"));
     if (r.status != 0 || text_lines (r.err) != 2)

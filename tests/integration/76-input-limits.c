@@ -282,6 +282,7 @@ main (void)
     run_free (&pr);
     pr = RUN (CTL, "policy", "set", "budget_thresholds", "+50");
     CHECK_EQ_I64 (pr.status, 1);
+    CHECK_STR (pr.err, "pmoctl: budget_thresholds: \"+50\" is not ascending percentages like 50,80,100\n");
     run_free (&pr);
     pr = RUN (CTL, "policy", "set", "silent_minutes", " 12");
     CHECK_EQ_I64 (pr.status, 1);

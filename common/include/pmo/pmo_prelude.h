@@ -38,4 +38,17 @@ void pmo_why (char *why, size_t len, const char *fmt, ...) PMO_PRINTF (3, 4);
  *  set. */
 void pmo_on_stop_signals (void (*handler) (int));
 
+/*  FNV-1a, 64 bits, over len bytes, from h (PMO_FNV1A64_INIT, or a
+ *  previous result to go on): the hash of the in-memory tables (write-back
+ *  values, status rows, rate buckets, the agent's refs in flight). */
+#define PMO_FNV1A64_INIT 1469598103934665603ull
+static inline uint64_t
+pmo_fnv1a64 (uint64_t h, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
 #endif
